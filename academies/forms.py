@@ -1,0 +1,172 @@
+"""Forms for the academy profile, invitations and the recognition application."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from stdnum import iban as iban_numbers
+from stdnum.be import vat
+from stdnum.exceptions import ValidationError as NumberError
+
+from stemnet.reference import municipalities_for_postal_code
+
+from .models import Academy, MemberRole, RecognitionApplication, StemDomain
+
+
+class AcademyForm(forms.ModelForm):
+    stem_domains = forms.MultipleChoiceField(
+        label=_("STEM-domeinen"), choices=StemDomain.choices, widget=forms.CheckboxSelectMultiple
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=None,
+        required=False,
+        help_text=_("Enkel nodig als de postcode bij meer dan één gemeente hoort."),
+    )
+
+    class Meta:
+        model = Academy
+        fields = [
+            "name",
+            "enterprise_number",
+            "legal_form",
+            "street",
+            "postal_code",
+            "municipality",
+            "email",
+            "phone",
+            "website",
+            "stem_domains",
+            "min_age",
+            "max_age",
+            "iban",
+            "public_description",
+        ]
+        labels = {"enterprise_number": _("Ondernemingsnummer (KBO)")}
+        widgets = {"public_description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stemnet.models import Municipality
+
+        self.fields["municipality"].queryset = Municipality.objects.filter(successor__isnull=True)
+        self.fields["enterprise_number"].max_length = 14
+        self.fields["enterprise_number"].widget.attrs["maxlength"] = 14
+        self.fields["iban"].help_text = _(
+            "Rekeningnummer voor de uitbetaling, bv. BE68 5390 0754 7034."
+        )
+
+    def clean_enterprise_number(self):
+        value = self.cleaned_data["enterprise_number"]
+        try:
+            number = vat.validate(value)
+        except NumberError as error:
+            raise forms.ValidationError(
+                _("Dit is geen geldig ondernemingsnummer (10 cijfers, bv. 0403.170.701).")
+            ) from error
+        clash = Academy.objects.filter(enterprise_number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Er is al een academie met dit ondernemingsnummer."))
+        return number
+
+    def clean_iban(self):
+        value = self.cleaned_data["iban"]
+        if not value:
+            return ""
+        try:
+            return iban_numbers.validate(value)
+        except NumberError as error:
+            raise forms.ValidationError(
+                _("Dit is geen geldig IBAN-rekeningnummer; controleer de cijfers.")
+            ) from error
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("postal_code", "").strip()
+        if code:
+            found = municipalities_for_postal_code(code)
+            if not found:
+                self.add_error("postal_code", _("Onbekende Belgische postcode."))
+            elif len(found) == 1:
+                data["municipality"] = found[0]
+            elif data.get("municipality") not in found:
+                self.add_error(
+                    "municipality",
+                    _("Kies de gemeente: deze postcode hoort bij %(names)s.")
+                    % {"names": ", ".join(m.name for m in found)},
+                )
+        if data.get("min_age") is not None and data.get("max_age") is not None:
+            if data["min_age"] > data["max_age"]:
+                self.add_error("max_age", _("De maximumleeftijd ligt onder de minimumleeftijd."))
+        return data
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mailadres van je collega"))
+    role = forms.ChoiceField(label=_("Rol"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
+
+
+class ApplicationForm(forms.ModelForm):
+    attachment = forms.FileField(
+        label=_("Bijlage (PDF, PNG of JPEG, hoogstens 5 MB)"),
+        required=False,
+        help_text=_("Bijvoorbeeld een werkingsverslag of een programma."),
+    )
+
+    class Meta:
+        model = RecognitionApplication
+        fields = [
+            "confirms_stem",
+            "explains_stem",
+            "confirms_outside_school",
+            "explains_outside_school",
+            "confirms_ages",
+            "explains_ages",
+            "confirms_flanders",
+            "explains_flanders",
+            "motivation",
+        ]
+        labels = {
+            "confirms_stem": _("Onze activiteiten gaan over STEM"),
+            "confirms_outside_school": _("Onze activiteiten vinden buiten de schooluren plaats"),
+            "confirms_ages": _(
+                "Onze activiteiten zijn voor kinderen en jongeren van 5 tot 18 jaar"
+            ),
+            "confirms_flanders": _("We zijn actief in Vlaanderen"),
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in [
+                "explains_stem",
+                "explains_outside_school",
+                "explains_ages",
+                "explains_flanders",
+            ]
+        } | {"motivation": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_attachment(self):
+        from .services.recognition import MAX_ATTACHMENT_BYTES, sniff_content_type
+
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(_("Een bijlage mag hoogstens 5 MB groot zijn."))
+        head = upload.read(16)
+        upload.seek(0)
+        if sniff_content_type(head) is None:
+            raise forms.ValidationError(_("Enkel PDF-, PNG- of JPEG-bestanden zijn toegelaten."))
+        return upload
+
+
+class DecisionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reden of toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    valid_from = forms.DateField(
+        label=_("Erkend vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Erkend tot en met (bij intrekking)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

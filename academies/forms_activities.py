@@ -1,0 +1,185 @@
+"""Forms for activities, series, sessions, participants and the register import."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stemnet.reference import municipalities_for_postal_code, municipality_for_refnis
+
+from .models import Activity, ActivityFormat, StemDomain
+
+WEEKDAYS = [
+    (0, _("maandag")),
+    (1, _("dinsdag")),
+    (2, _("woensdag")),
+    (3, _("donderdag")),
+    (4, _("vrijdag")),
+    (5, _("zaterdag")),
+    (6, _("zondag")),
+]
+
+
+class ActivityForm(forms.ModelForm):
+    stem_domains = forms.MultipleChoiceField(
+        label=_("STEM-domeinen"),
+        choices=StemDomain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "code",
+            "title",
+            "description",
+            "stem_domains",
+            "min_age",
+            "max_age",
+            "format",
+            "is_public",
+        ]
+        widgets = {"format": forms.Select(choices=ActivityFormat.choices)}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_age") and data.get("max_age") and data["min_age"] > data["max_age"]:
+            self.add_error("max_age", _("De maximumleeftijd ligt onder de minimumleeftijd."))
+        return data
+
+
+class SeriesForm(forms.Form):
+    code = forms.CharField(label=_("Code van de reeks"), max_length=50)
+    place = forms.CharField(
+        label=_("Postcode of NIS-code van de locatie"),
+        max_length=5,
+        help_text=_("Bijvoorbeeld 9000 (postcode) of 44021 (NIS-code van Gent)."),
+    )
+    venue = forms.CharField(label=_("Locatie"), max_length=200, required=False)
+    start_date = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("Einddatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Wekelijks op"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kies de dagen: de sessies worden dan voor de hele reeks aangemaakt."),
+    )
+    start_time = forms.TimeField(
+        label=_("Beginuur"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("Einduur"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean_place(self):
+        value = self.cleaned_data["place"].strip()
+        if len(value) == 5:
+            municipality = municipality_for_refnis(value)
+            if municipality is None:
+                raise forms.ValidationError(_("Onbekende NIS-code."))
+            return municipality
+        found = municipalities_for_postal_code(value)
+        if not found:
+            raise forms.ValidationError(_("Onbekende postcode."))
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Deze postcode hoort bij meer dan één gemeente; geef de NIS-code: %(codes)s.")
+                % {"codes": ", ".join(f"{m.refnis} ({m.name})" for m in found)}
+            )
+        return found[0]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            self.add_error("end_date", _("De einddatum ligt voor de startdatum."))
+        if data.get("weekdays"):
+            if not data.get("start_time"):
+                self.add_error("start_time", _("Geef een beginuur voor de wekelijkse sessies."))
+            if not data.get("end_time"):
+                self.add_error("end_time", _("Geef een einduur voor de wekelijkse sessies."))
+            if (
+                data.get("start_time")
+                and data.get("end_time")
+                and data["end_time"] <= data["start_time"]
+            ):
+                self.add_error("end_time", _("Het einduur moet na het beginuur liggen."))
+        return data
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Beginuur"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(label=_("Einduur"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            self.add_error("end_time", _("Het einduur moet na het beginuur liggen."))
+        return data
+
+
+class ParticipantForm(forms.Form):
+    ref = forms.CharField(
+        label=_("Referentie"),
+        max_length=50,
+        help_text=_("Een code die jullie zelf kiezen. Geen namen: kinderen blijven anoniem."),
+    )
+    birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1990)
+    residence_postal_code = forms.RegexField(
+        label=_("Postcode woonplaats (optioneel)"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("Een postcode heeft vier cijfers.")},
+    )
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Dit geboortejaar ligt in de toekomst."))
+        return year
+
+
+class CopyParticipantsForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("Kopieer de deelnemers van reeks"), queryset=None)
+
+    def __init__(self, *args, series, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            series.__class__.objects.filter(activity__academy_id=series.activity.academy_id)
+            .exclude(pk=series.pk)
+            .select_related("activity")
+        )
+        self.fields["source"].label_from_instance = lambda s: f"{s.activity.title} – {s.code}"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Aanwezigheidsregister (CSV of XLSX)"),
+        help_text=_(
+            "Kolommen: activity_code, activity_title, series_code, session_date, "
+            "start_time, end_time, location_nis, participant_ref, birth_year, "
+            "residence_postal_code."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Kies een CSV- of XLSX-bestand."))
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("Het bestand is groter dan 20 MB."))
+        return upload

@@ -1,0 +1,44 @@
+"""Academies, their members and recognition, and what they do: activities, series,
+sessions, participants and attendance."""
+
+from .activities import (
+    Activity,
+    ActivityFormat,
+    Attendance,
+    Participant,
+    SchoolHoliday,
+    Series,
+    Session,
+)
+from .organisation import Academy, Invitation, LegalForm, MemberRole, Membership, StemDomain
+from .periods import PeriodReport, ReportingPeriod
+from .recognition import (
+    ApplicationState,
+    ApplicationTransition,
+    Attachment,
+    Recognition,
+    RecognitionApplication,
+)
+
+__all__ = [
+    "Academy",
+    "Activity",
+    "ActivityFormat",
+    "ApplicationState",
+    "ApplicationTransition",
+    "Attachment",
+    "Attendance",
+    "Invitation",
+    "LegalForm",
+    "MemberRole",
+    "Membership",
+    "Participant",
+    "PeriodReport",
+    "Recognition",
+    "RecognitionApplication",
+    "ReportingPeriod",
+    "SchoolHoliday",
+    "Series",
+    "Session",
+    "StemDomain",
+]

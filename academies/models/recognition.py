@@ -1,0 +1,134 @@
+"""Recognition ("erkenning"): the application, its workflow history, attachments, and the
+recognitions staff grant (with a validity window)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .organisation import Academy
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    SUBMITTED = "submitted", _("Ingediend")
+    CHANGES_REQUESTED = "changes_requested", _("Aanpassingen gevraagd")
+    RESUBMITTED = "resubmitted", _("Opnieuw ingediend")
+    RECOGNISED = "recognised", _("Erkend")
+    REFUSED = "refused", _("Geweigerd")
+
+
+class RecognitionApplication(models.Model):
+    """Erkenningsaanvraag: the academy confirms and explains each criterion."""
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="applications")
+    state = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        db_index=True,
+    )
+    confirms_stem = models.BooleanField(_("activiteiten rond STEM"), default=False)
+    explains_stem = models.TextField(_("toelichting STEM-inhoud"), blank=True)
+    confirms_outside_school = models.BooleanField(_("buiten de schooluren"), default=False)
+    explains_outside_school = models.TextField(_("toelichting buiten de schooluren"), blank=True)
+    confirms_ages = models.BooleanField(_("voor kinderen en jongeren van 5 tot 18"), default=False)
+    explains_ages = models.TextField(_("toelichting leeftijden"), blank=True)
+    confirms_flanders = models.BooleanField(_("actief in Vlaanderen"), default=False)
+    explains_flanders = models.TextField(_("toelichting werking in Vlaanderen"), blank=True)
+    motivation = models.TextField(_("motivering"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("erkenningsaanvraag")
+        verbose_name_plural = _("erkenningsaanvragen")
+
+    def __str__(self) -> str:
+        return f"{self.academy} ({self.get_state_display()})"
+
+
+class ApplicationTransition(models.Model):
+    """One step in an application's history: who moved it, when, and why."""
+
+    application = models.ForeignKey(
+        RecognitionApplication, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=20, choices=ApplicationState.choices)
+    to_state = models.CharField(max_length=20, choices=ApplicationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class Attachment(models.Model):
+    """Bijlage of an application. Stored privately; served only through a permission check."""
+
+    application = models.ForeignKey(
+        RecognitionApplication, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Recognition(models.Model):
+    """Erkenning: the academy is recognised from ``valid_from`` until ``valid_until``
+    (inclusive; open-ended while empty). Eligibility of sessions reads these windows."""
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="recognitions")
+    application = models.OneToOneField(
+        RecognitionApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognition",
+    )
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reden intrekking"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["academy_id", "valid_from"]
+        verbose_name = _("erkenning")
+        verbose_name_plural = _("erkenningen")
+        indexes = [models.Index(fields=["academy", "valid_from", "valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="recognition_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.academy}: {self.valid_from} – {self.valid_until or '…'}"

@@ -1,0 +1,143 @@
+"""Reads for activities, series, sessions and each academy's KIND-uren per period."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import ExtractYear
+
+from stemnet.models import FLEMISH_REGION
+
+from .eligibility import MAX_AGE, MIN_AGE, Reason
+from .kind_hours import _recognised_on_session_day
+from .models import Activity, Attendance, Participant, Series, Session
+
+
+def activities_of(academy):
+    return Activity.objects.filter(academy=academy).annotate(
+        series_count=Count("series", distinct=True)
+    )
+
+
+def series_of(activity):
+    return (
+        Series.objects.filter(activity=activity)
+        .select_related("municipality")
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            participant_count=Count("participants", distinct=True),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    eligible: int  # child-minutes
+    lost: dict  # Reason -> child-minutes
+    sessions: int
+    attendance: int
+
+    @property
+    def eligible_hours(self):
+        return round(self.eligible / 60, 1)
+
+    def lost_hours(self):
+        return [(reason, round(minutes / 60, 1)) for reason, minutes in self.lost.items()]
+
+
+def period_summary(academy, start: date, end: date) -> PeriodSummary:
+    """Eligible KIND-uren and every ineligible part with its reason, in one query.
+
+    A child-minute is lost for the first reason that applies, in this order: outside
+    Flanders, not recognised, age, then (for the session's own minutes) school hours and
+    the 8-hour maximum.
+    """
+    age = ExtractYear("session__date") - F("participant__birth_year")
+    rows = Attendance.objects.filter(
+        session__academy=academy, session__date__gte=start, session__date__lte=end
+    ).annotate(
+        age=age,
+        recognised=_recognised_on_session_day(),
+        flemish=Case(
+            When(session__municipality__region=FLEMISH_REGION, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+    whole = (
+        F("session__counted_minutes")
+        + F("session__school_minutes")
+        + F("session__over_cap_minutes")
+    )
+    age_ok = Q(age__gte=MIN_AGE, age__lte=MAX_AGE)
+    counts = rows.aggregate(
+        attendance=Count("id"),
+        outside=Sum(Case(When(flemish=0, then=whole), default=0)),
+        unrecognised=Sum(Case(When(flemish=1, recognised=False, then=whole), default=0)),
+        lost_age=Sum(Case(When(Q(flemish=1, recognised=True) & ~age_ok, then=whole), default=0)),
+        school=Sum(
+            Case(
+                When(Q(flemish=1, recognised=True) & age_ok, then="session__school_minutes"),
+                default=0,
+            )
+        ),
+        over=Sum(
+            Case(
+                When(Q(flemish=1, recognised=True) & age_ok, then="session__over_cap_minutes"),
+                default=0,
+            )
+        ),
+        eligible=Sum(
+            Case(
+                When(Q(flemish=1, recognised=True) & age_ok, then="session__counted_minutes"),
+                default=0,
+            )
+        ),
+    )
+    lost = {
+        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
+        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
+        Reason.AGE: counts["lost_age"] or 0,
+        Reason.SCHOOL_HOURS: counts["school"] or 0,
+        Reason.OVER_MAXIMUM: counts["over"] or 0,
+    }
+    return PeriodSummary(
+        eligible=counts["eligible"] or 0,
+        lost={reason: minutes for reason, minutes in lost.items() if minutes},
+        sessions=Session.objects.filter(academy=academy, date__gte=start, date__lte=end).count(),
+        attendance=counts["attendance"],
+    )
+
+
+def sessions_in_period(academy, start: date, end: date):
+    """Sessions with their number of attendees and of eligible-age attendees."""
+    eligible_age = Q(attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE) & Q(
+        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE
+    )
+    return (
+        Session.objects.filter(academy=academy, date__gte=start, date__lte=end)
+        .select_related("series__activity", "municipality")
+        .annotate(
+            attendees=Count("attendances", distinct=True),
+            eligible_attendees=Count("attendances", filter=eligible_age, distinct=True),
+        )
+        .order_by("date", "start_time", "id")
+    )
+
+
+def attendance_grid(series: Series):
+    """Participants × sessions of a series: (participants, sessions, set of present pairs)."""
+    sessions = list(series.sessions.order_by("date", "start_time"))
+    participants = list(series.participants.order_by("ref"))
+    present = set(
+        Attendance.objects.filter(session__series=series).values_list(
+            "session_id", "participant_id"
+        )
+    )
+    return participants, sessions, present
+
+
+def participants_of(academy):
+    return Participant.objects.filter(academy=academy).annotate(
+        sessions_attended=Count("attendances")
+    )

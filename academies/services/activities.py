@@ -1,0 +1,243 @@
+"""Activities, series, sessions, participants and attendance: writes that keep each
+session's counted minutes right and respect locked periods."""
+
+from collections.abc import Iterable
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from stemnet.audit import record
+
+from ..eligibility import Calendar, session_minutes
+from ..models import (
+    Activity,
+    Attendance,
+    Participant,
+    PeriodReport,
+    ReportingPeriod,
+    SchoolHoliday,
+    Series,
+    Session,
+)
+from . import AcademyError
+
+
+def calendar_for(days: Iterable[date]) -> Calendar:
+    """Public holidays of the years concerned plus every school holiday touching them."""
+    days = list(days)
+    if not days:
+        return Calendar(frozenset())
+    first, last = min(days), max(days)
+    school = SchoolHoliday.objects.filter(start_date__lte=last, end_date__gte=first)
+    return Calendar.for_years(
+        range(first.year, last.year + 1), [(h.start_date, h.end_date) for h in school]
+    )
+
+
+def apply_minutes(sessions: list[Session], calendar: Calendar | None = None) -> list[Session]:
+    """Fill counted/school/over-maximum minutes of unsaved or changed sessions."""
+    calendar = calendar or calendar_for(s.date for s in sessions)
+    for session in sessions:
+        minutes = session_minutes(session.date, session.start_time, session.end_time, calendar)
+        session.counted_minutes = minutes.counted
+        session.school_minutes = minutes.school
+        session.over_cap_minutes = minutes.over_maximum
+    return sessions
+
+
+@transaction.atomic
+def recompute_minutes(*, start: date, end: date) -> int:
+    """Recompute stored minutes of every session in a date range (after a holiday change)."""
+    sessions = list(Session.objects.filter(date__gte=start, date__lte=end))
+    apply_minutes(sessions)
+    Session.objects.bulk_update(
+        sessions, ["counted_minutes", "school_minutes", "over_cap_minutes"], batch_size=2000
+    )
+    return len(sessions)
+
+
+def locked_reason(academy_id: int, day: date) -> str | None:
+    """Why data of that day can no longer change, or None when it can."""
+    period = ReportingPeriod.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    if period is None:
+        return None
+    if period.closed_at:
+        return _("Periode %(code)s is afgesloten voor rapportering.") % {"code": period.code}
+    if PeriodReport.objects.filter(
+        academy_id=academy_id, period=period, submitted_at__isnull=False
+    ).exists():
+        return _(
+            "Je perioderapport voor %(code)s is ingediend; vraag VLAIO om het te heropenen."
+        ) % {"code": period.code}
+    return None
+
+
+def ensure_unlocked(academy_id: int, days: Iterable[date]) -> None:
+    for day in sorted(set(days)):
+        reason = locked_reason(academy_id, day)
+        if reason:
+            raise AcademyError(reason)
+
+
+def locked_ranges(academy_id: int) -> list[tuple[date, date]]:
+    periods = ReportingPeriod.objects.filter(
+        Q(closed_at__isnull=False)
+        | Q(reports__academy_id=academy_id, reports__submitted_at__isnull=False)
+    ).distinct()
+    return [(p.start_date, p.end_date) for p in periods]
+
+
+@transaction.atomic
+def create_activity(*, actor, academy, **fields) -> Activity:
+    if Activity.objects.filter(academy=academy, code=fields["code"]).exists():
+        raise AcademyError(_("Er bestaat al een activiteit met code %(code)s.") % fields)
+    activity = Activity.objects.create(academy=academy, **fields)
+    record(actor=actor, action="activity.created", obj=activity, payload={"code": activity.code})
+    return activity
+
+
+def weekly_dates(start: date, end: date, weekdays: Iterable[int]) -> list[date]:
+    weekdays = set(weekdays)
+    days, day = [], start
+    while day <= end:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+@transaction.atomic
+def create_series(
+    *,
+    actor,
+    activity: Activity,
+    code: str,
+    municipality,
+    start_date: date,
+    end_date: date,
+    venue: str = "",
+    weekdays: Iterable[int] = (),
+    start_time: time | None = None,
+    end_time: time | None = None,
+) -> Series:
+    """A series, and with a weekly schedule its sessions (skipping none: staff decide)."""
+    if end_date < start_date:
+        raise AcademyError(_("De einddatum ligt voor de startdatum."))
+    if Series.objects.filter(activity=activity, code=code).exists():
+        raise AcademyError(
+            _("Deze activiteit heeft al een reeks met code %(code)s.") % {"code": code}
+        )
+    series = Series.objects.create(
+        activity=activity,
+        code=code,
+        municipality=municipality,
+        venue=venue,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    days = weekly_dates(start_date, end_date, weekdays) if weekdays else []
+    if days:
+        if not (start_time and end_time and start_time < end_time):
+            raise AcademyError(_("Geef een beginuur dat voor het einduur ligt."))
+        ensure_unlocked(activity.academy_id, days)
+        sessions = [
+            Session(
+                series=series,
+                academy_id=activity.academy_id,
+                municipality=municipality,
+                date=day,
+                start_time=start_time,
+                end_time=end_time,
+            )
+            for day in days
+        ]
+        Session.objects.bulk_create(apply_minutes(sessions))
+    record(
+        actor=actor,
+        action="series.created",
+        obj=series,
+        payload={"code": code, "sessions": len(days)},
+    )
+    return series
+
+
+@transaction.atomic
+def add_session(*, actor, series: Series, day: date, start_time: time, end_time: time) -> Session:
+    if not start_time < end_time:
+        raise AcademyError(_("Het einduur moet na het beginuur liggen."))
+    ensure_unlocked(series.activity.academy_id, [day])
+    if Session.objects.filter(series=series, date=day, start_time=start_time).exists():
+        raise AcademyError(_("Deze reeks heeft al een sessie op dat moment."))
+    session = Session(
+        series=series,
+        academy_id=series.activity.academy_id,
+        municipality_id=series.municipality_id,
+        date=day,
+        start_time=start_time,
+        end_time=end_time,
+    )
+    apply_minutes([session])
+    session.save()
+    record(actor=actor, action="session.created", obj=session)
+    return session
+
+
+@transaction.atomic
+def add_participant(
+    *, actor, academy, ref: str, birth_year: int, residence_postal_code: str = ""
+) -> Participant:
+    ref = ref.strip()
+    if Participant.objects.filter(academy=academy, ref=ref).exists():
+        raise AcademyError(_("Er is al een deelnemer met referentie %(ref)s.") % {"ref": ref})
+    participant = Participant.objects.create(
+        academy=academy, ref=ref, birth_year=birth_year, residence_postal_code=residence_postal_code
+    )
+    record(actor=actor, action="participant.created", obj=participant)
+    return participant
+
+
+@transaction.atomic
+def set_attendance(*, actor, session: Session, participant: Participant, present: bool) -> bool:
+    """Mark a participant present or absent; returns the new state."""
+    if participant.academy_id != session.academy_id:
+        raise AcademyError(_("Deze deelnemer hoort niet bij deze academie."))
+    ensure_unlocked(session.academy_id, [session.date])
+    if present:
+        Attendance.objects.get_or_create(session=session, participant=participant)
+    else:
+        Attendance.objects.filter(session=session, participant=participant).delete()
+    record(
+        actor=actor,
+        action="attendance.set",
+        obj=session,
+        payload={"participant": participant.ref, "present": present},
+    )
+    return present
+
+
+@transaction.atomic
+def enrol(*, actor, series: Series, participant: Participant) -> None:
+    if participant.academy_id != series.activity.academy_id:
+        raise AcademyError(_("Deze deelnemer hoort niet bij deze academie."))
+    series.participants.add(participant)
+    record(actor=actor, action="series.enrolled", obj=series, payload={"ref": participant.ref})
+
+
+@transaction.atomic
+def copy_participants(*, actor, source: Series, target: Series) -> int:
+    """Enrol in ``target`` everyone enrolled in ``source`` (same academy); returns how many
+    were added."""
+    if source.activity.academy_id != target.activity.academy_id:
+        raise AcademyError(_("Je kan enkel deelnemers van je eigen reeksen kopiëren."))
+    already = set(target.participants.values_list("pk", flat=True))
+    new = [pk for pk in source.participants.values_list("pk", flat=True) if pk not in already]
+    target.participants.add(*new)
+    record(
+        actor=actor,
+        action="series.participants_copied",
+        obj=target,
+        payload={"from": source.pk, "count": len(new)},
+    )
+    return len(new)

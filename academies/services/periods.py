@@ -1,0 +1,81 @@
+"""Reporting periods: create on demand, close for reporting, reopen with a reason."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stemnet.audit import record
+from stemnet.periods import HalfYear
+
+from ..models import PeriodReport, ReportingPeriod
+from . import AcademyError
+
+
+def get_or_create_reporting_period(code: str) -> ReportingPeriod:
+    half = HalfYear.parse(code)
+    period, _created = ReportingPeriod.objects.get_or_create(
+        code=half.code, defaults={"start_date": half.start, "end_date": half.end}
+    )
+    return period
+
+
+@transaction.atomic
+def close_reporting(*, actor, period: ReportingPeriod) -> ReportingPeriod:
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.closed_at:
+        raise AcademyError(_("Periode %(code)s is al afgesloten.") % {"code": period.code})
+    period.closed_at = timezone.now()
+    period.save(update_fields=["closed_at"])
+    record(actor=actor, action="period.reporting_closed", obj=period)
+    return period
+
+
+@transaction.atomic
+def reopen_reporting(*, actor, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+    if not reason.strip():
+        raise AcademyError(_("Geef een reden om de periode te heropenen."))
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.closed_at:
+        raise AcademyError(_("Periode %(code)s is niet afgesloten.") % {"code": period.code})
+    period.closed_at = None
+    period.save(update_fields=["closed_at"])
+    PeriodReport.objects.filter(period=period, submitted_at__isnull=False).update(
+        reopened_at=timezone.now(), reopen_reason=reason, submitted_at=None
+    )
+    record(actor=actor, action="period.reporting_reopened", obj=period, payload={"reason": reason})
+    return period
+
+
+@transaction.atomic
+def submit_period_report(*, actor, academy, period: ReportingPeriod) -> PeriodReport:
+    """The academy declares its data for the period complete; it is locked from now on."""
+    if period.closed_at:
+        raise AcademyError(_("Periode %(code)s is al afgesloten.") % {"code": period.code})
+    report, _created = PeriodReport.objects.select_for_update().get_or_create(
+        academy=academy, period=period
+    )
+    if report.submitted_at:
+        raise AcademyError(_("Het rapport voor %(code)s is al ingediend.") % {"code": period.code})
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.save(update_fields=["submitted_at", "submitted_by"])
+    record(
+        actor=actor, action="period_report.submitted", obj=report, payload={"period": period.code}
+    )
+    return report
+
+
+@transaction.atomic
+def reopen_period_report(*, actor, report: PeriodReport, reason: str) -> PeriodReport:
+    """Staff reopen one academy's report (before the period is closed), with a reason."""
+    if not reason.strip():
+        raise AcademyError(_("Geef een reden om het rapport te heropenen."))
+    report = PeriodReport.objects.select_for_update().get(pk=report.pk)
+    if not report.submitted_at:
+        raise AcademyError(_("Dit rapport is niet ingediend."))
+    report.submitted_at = None
+    report.reopened_at = timezone.now()
+    report.reopen_reason = reason
+    report.save(update_fields=["submitted_at", "reopened_at", "reopen_reason"])
+    record(actor=actor, action="period_report.reopened", obj=report, payload={"reason": reason})
+    return report

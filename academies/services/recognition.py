@@ -1,0 +1,205 @@
+"""Recognition applications: the one function that moves them through the workflow, and
+attachments."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stemnet.audit import record
+from stemnet.roles import is_staff_member
+
+from ..models import (
+    ApplicationState,
+    ApplicationTransition,
+    Attachment,
+    MemberRole,
+    Membership,
+    Recognition,
+    RecognitionApplication,
+)
+from ..permissions import is_admin, is_member
+from ..workflow import ACADEMY, ACTIONS
+from . import AcademyError
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The real type of an upload from its first bytes (PDF, PNG or JPEG), else None."""
+    for signature, content_type in SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def create_application(*, actor, academy, **fields) -> RecognitionApplication:
+    if not is_admin(actor, academy):
+        raise AcademyError(_("Enkel een beheerder van de academie kan een erkenning aanvragen."))
+    if academy.applications.exclude(
+        state__in=[ApplicationState.REFUSED, ApplicationState.RECOGNISED]
+    ).exists():
+        raise AcademyError(_("Er loopt al een aanvraag voor deze academie."))
+    application = RecognitionApplication.objects.create(academy=academy, created_by=actor, **fields)
+    record(actor=actor, action="recognition.created", obj=application)
+    return application
+
+
+@transaction.atomic
+def update_application(*, actor, application, **fields) -> RecognitionApplication:
+    if application.state not in (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED):
+        raise AcademyError(_("Een ingediende aanvraag kan je niet meer wijzigen."))
+    if not is_admin(actor, application.academy):
+        raise AcademyError(_("Enkel een beheerder van de academie kan de aanvraag wijzigen."))
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save()
+    record(actor=actor, action="recognition.updated", obj=application)
+    return application
+
+
+@transaction.atomic
+def add_attachment(*, actor, application, upload) -> Attachment:
+    if application.state not in (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED):
+        raise AcademyError(_("Bijlagen toevoegen kan enkel bij een aanvraag in opmaak."))
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise AcademyError(_("Een bijlage mag hoogstens 5 MB groot zijn."))
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise AcademyError(_("Enkel PDF-, PNG- of JPEG-bestanden zijn toegelaten."))
+    attachment = Attachment(
+        application=application,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    record(
+        actor=actor,
+        action="recognition.attachment_added",
+        obj=application,
+        payload={"name": attachment.original_name},
+    )
+    return attachment
+
+
+def _may(actor, application, role: str) -> str | None:
+    """None when the actor may take an action of ``role``, else the reason why not."""
+    if role == ACADEMY:
+        if not is_admin(actor, application.academy):
+            return _("Enkel een beheerder van de academie kan dit doen.")
+        return None
+    if not is_staff_member(actor):
+        return _("Enkel VLAIO-medewerkers beslissen over een erkenning.")
+    if is_member(actor, application.academy):
+        return _("Je bent lid van deze academie en kan niet over haar aanvraag beslissen.")
+    return None
+
+
+@transaction.atomic
+def take_action(
+    *,
+    actor,
+    application: RecognitionApplication,
+    action: str,
+    reason: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> RecognitionApplication:
+    """Move an application; refuses illegal moves with a clear message and changes nothing."""
+    application = RecognitionApplication.objects.select_for_update().get(pk=application.pk)
+    step = ACTIONS.get(action)
+    if step is None:
+        raise AcademyError(_("Onbekende actie."))
+    if application.state not in step.sources:
+        raise AcademyError(
+            _("'%(action)s' kan niet bij een aanvraag met status '%(state)s'.")
+            % {"action": step.label, "state": ApplicationState(application.state).label}
+        )
+    refusal = _may(actor, application, step.role)
+    if refusal:
+        raise AcademyError(refusal)
+    if step.needs_reason and not reason.strip():
+        raise AcademyError(_("Geef een reden op."))
+    today = timezone.localdate()
+    if action in ("submit", "resubmit"):
+        missing = [
+            label
+            for flag, label in [
+                (application.confirms_stem, _("STEM-inhoud")),
+                (application.confirms_outside_school, _("buiten de schooluren")),
+                (application.confirms_ages, _("5 tot 18 jaar")),
+                (application.confirms_flanders, _("actief in Vlaanderen")),
+            ]
+            if not flag
+        ]
+        if missing or not application.motivation.strip():
+            raise AcademyError(
+                _("Bevestig alle criteria en geef een motivering voor je indient. Ontbreekt: %(m)s")
+                % {"m": ", ".join(str(m) for m in missing) or _("motivering")}
+            )
+        application.submitted_at = timezone.now()
+    if action == "recognise":
+        Recognition.objects.create(
+            academy=application.academy, application=application, valid_from=valid_from or today
+        )
+        application.decided_at = timezone.now()
+    elif action == "refuse":
+        application.decided_at = timezone.now()
+    elif action == "withdraw":
+        recognition = application.recognition
+        until = valid_until or today
+        if until < recognition.valid_from:
+            raise AcademyError(_("De einddatum ligt voor de start van de erkenning."))
+        recognition.valid_until = until
+        recognition.withdrawn_reason = reason
+        recognition.save(update_fields=["valid_until", "withdrawn_reason"])
+    ApplicationTransition.objects.create(
+        application=application,
+        from_state=application.state,
+        to_state=step.target,
+        actor=actor,
+        reason=reason,
+    )
+    previous, application.state = application.state, step.target
+    application.save()
+    record(
+        actor=actor,
+        action=f"recognition.{action}",
+        obj=application,
+        payload={"from": previous, "to": step.target, "reason": reason},
+    )
+    _notify_admins(application, action, reason)
+    return application
+
+
+def _notify_admins(application, action: str, reason: str) -> None:
+    from django.core.mail import send_mail
+
+    emails = list(
+        Membership.objects.filter(academy=application.academy, role=MemberRole.ADMIN).values_list(
+            "user__email", flat=True
+        )
+    )
+    state = ApplicationState(application.state).label
+    text = _("Beste,\n\nDe erkenningsaanvraag van %(academy)s heeft nu de status: %(state)s.\n") % {
+        "academy": application.academy.name,
+        "state": state,
+    }
+    if reason:
+        text += _("Toelichting: %(reason)s\n") % {"reason": reason}
+    text += _("\nJe vindt de aanvraag en haar geschiedenis in het portaal.\n\nVLAIO – Team STEM\n")
+    subject = _("[STEM-academies] Erkenningsaanvraag: %(state)s") % {"state": state}
+    if emails:
+        transaction.on_commit(lambda: send_mail(subject, text, None, emails))

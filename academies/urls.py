@@ -1,0 +1,23 @@
+from django.urls import include, path
+
+from .views import catalogue, dashboard, profile, recognition
+
+app_name = "academies"
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("start/", dashboard.start, name="start"),
+    path("catalogus/", catalogue.catalogue, name="catalogue"),
+    path("registreren/", profile.register, name="register"),
+    path("uitnodiging/<str:token>/", profile.accept_invitation, name="accept_invitation"),
+    path("<int:pk>/profiel/", profile.detail, name="detail"),
+    path("<int:pk>/profiel/bewerken/", profile.edit, name="edit"),
+    path("<int:pk>/leden/", profile.members, name="members"),
+    path("<int:pk>/kiezen/", profile.switch, name="switch"),
+    path("<int:pk>/erkenning/", recognition.application, name="application"),
+    path(
+        "<int:pk>/erkenning/bijlagen/<int:attachment_pk>/",
+        recognition.attachment_download,
+        name="attachment",
+    ),
+    path("<int:academy_id>/", include("academies.urls_activities")),
+]

@@ -1,0 +1,1 @@
+"""Academy pages: views parse the request, call a service or selector, and render."""

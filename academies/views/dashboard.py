@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from stemnet.periods import HalfYear
+
+from ..selectors import current_academy, memberships_of
+from ..selectors_activities import period_summary
+
+
+@login_required
+def dashboard(request):
+    """The academy member's home page: their current academy at a glance."""
+    academy = current_academy(request)
+    if academy is None:
+        return redirect("academies:start")
+    half = HalfYear.containing(timezone.localdate())
+    return render(
+        request,
+        "academies/dashboard.html",
+        {
+            "academy": academy,
+            "memberships": memberships_of(request.user),
+            "current_period": half.code,
+            "summary": period_summary(academy, half.start, half.end),
+        },
+    )
+
+
+@login_required
+def start(request):
+    """For a signed-up user without an academy: create one or wait for an invitation."""
+    return render(request, "academies/start.html")

@@ -1,0 +1,28 @@
+"""Shared pytest fixtures: reference data, Celery mode, browser launch options."""
+
+import pytest
+
+from stemnet.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process unless a test is marked ``worker`` (then a real worker runs)."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_eager_propagates = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def municipalities(db):
+    from tests.factories import ensure_municipalities
+
+    ensure_municipalities()

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The README's commands. Usage: ./dev.sh run | test [pytest args] | bench [args] | lint
+#   run    set up a virtual environment, migrate, load municipalities and demo data, start
+#          web server and Celery worker together (SQLite + filesystem broker unless
+#          DATABASE_URL / REDIS_URL are set)
+#   test   set up and run the whole test suite (lint, migrations check, pytest)
+#   bench  run the benchmarks in bench/ and print ratios against their baselines
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3.11}
+VENV=${VENV:-.venv}
+PORT=${PORT:-8000}
+
+setup() {
+  local extras=$1
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$extras"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet ".$extras"
+    rm -rf build ./*.egg-info
+    touch "$stamp"
+  fi
+}
+
+manage() { "$VENV/bin/python" manage.py "$@"; }
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  run)
+    setup ""
+    manage migrate --noinput
+    manage load_municipalities
+    manage setup_demo
+    manage compilemessages --ignore "$VENV" -v0 2>/dev/null || true
+    "$VENV/bin/celery" -A stemnet worker --loglevel=INFO --concurrency=2 &
+    worker=$!
+    trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+    echo
+    echo "  STEM-academies portal: http://127.0.0.1:$PORT/"
+    echo
+    manage runserver "127.0.0.1:$PORT"
+    ;;
+  test)
+    setup "[dev]"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    manage makemigrations --check --dry-run
+    "$VENV/bin/python" -m pytest "$@"
+    ;;
+  bench)
+    setup "[dev]"
+    "$VENV/bin/python" -m bench "$@"
+    ;;
+  lint)
+    setup "[dev]"
+    "$VENV/bin/ruff" check --fix .
+    "$VENV/bin/ruff" format .
+    ;;
+  *)
+    echo "usage: ./dev.sh run | test [pytest args] | bench [args] | lint" >&2
+    exit 2
+    ;;
+esac

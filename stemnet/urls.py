@@ -1,0 +1,23 @@
+"""Root URLconf: the composition of every app's pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from reporting.views import home
+from stemnet.views import healthz
+
+admin.site.site_header = "STEM-academies — beheer"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("academies/", include("academies.urls")),
+    path("staff/academies/", include("academies.staff_urls")),
+    path("subsidies/", include("subsidies.urls")),
+    path("staff/subsidies/", include("subsidies.staff_urls")),
+    path("partnerships/", include("partnerships.urls")),
+    path("", include("reporting.urls")),
+]

@@ -1,0 +1,71 @@
+import csv
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from academies.models import Academy
+from stemnet.periods import HalfYear
+from subsidies import services
+from subsidies.models import Period
+from subsidies.scheme import Outcome
+
+
+def _eur(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+class Command(BaseCommand):
+    help = "Compute a period's subsidies (same figures as the staff page)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="e.g. 2026-1")
+        parser.add_argument("--dry-run", action="store_true", help="compute, store nothing")
+        parser.add_argument(
+            "--csv", type=Path, help="write kbo,academy,kind_uren,points,amount_eur"
+        )
+
+    def handle(self, *args, **options):
+        try:
+            code = HalfYear.parse(options["period"]).code
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        period = Period.objects.filter(reporting_period__code=code).first()
+        if period is None:
+            raise CommandError(f"No subsidy period {code}.")
+        if options["dry_run"]:
+            outcome = services.preview(period)
+        else:
+            try:
+                with transaction.atomic():
+                    run = services.start_run(actor=None, period=period)
+            except services.SubsidyError as error:
+                raise CommandError(str(error)) from error
+            services.execute_run(run.pk)
+            outcome = services.preview(period)  # same inputs and parameters as the run
+        self._report(outcome, options["csv"])
+
+    def _report(self, outcome: Outcome, path: Path | None) -> None:
+        academies = Academy.objects.in_bulk([a.academy_id for a in outcome.awards])
+        rows = [
+            [
+                academies[a.academy_id].enterprise_number,
+                academies[a.academy_id].name,
+                f"{float(a.kind_hours):.2f}",
+                f"{float(a.points):.2f}",
+                _eur(a.amount_cents),
+            ]
+            for a in outcome.awards
+        ]
+        if path:
+            with open(path, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["kbo", "academy", "kind_uren", "points", "amount_eur"])
+                writer.writerows(rows)
+        for row in rows:
+            self.stdout.write("  ".join(row))
+        self.stdout.write(
+            f"{len(rows)} academies, awarded {_eur(outcome.total_cents)} EUR, "
+            f"unspent {_eur(outcome.unspent_cents)} EUR, "
+            f"{len(outcome.excluded)} below the minimum"
+        )

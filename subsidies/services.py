@@ -1,0 +1,363 @@
+"""Subsidy periods, calculation runs, approval and letters: every write goes through here."""
+
+import hashlib
+import json
+import time
+from datetime import timedelta
+from fractions import Fraction
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academies.kind_hours import child_minutes_by_academy_and_municipality
+from academies.services.periods import (
+    close_reporting,
+    get_or_create_reporting_period,
+    reopen_reporting,
+)
+from stemnet.audit import record
+
+from . import scheme
+from .models import (
+    Award,
+    AwardLine,
+    CalculationRun,
+    Period,
+    PeriodStatus,
+    PeriodTransition,
+    RunStatus,
+)
+
+S = PeriodStatus
+# The life cycle as data: (from, to) -> needs a reason. Calculation and letters move the
+# period themselves (closed → calculated, approved → letters sent).
+TRANSITIONS = {
+    (S.OPEN, S.CLOSED): False,
+    (S.CLOSED, S.OPEN): True,
+    (S.CALCULATED, S.OPEN): True,
+    (S.CALCULATED, S.APPROVED): False,
+}
+STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit
+
+
+class SubsidyError(Exception):
+    """A domain error with a Dutch message for the user."""
+
+
+def ensure_period(code: str) -> Period:
+    reporting = get_or_create_reporting_period(code)
+    period, _created = Period.objects.get_or_create(reporting_period=reporting)
+    return period
+
+
+def _move(*, actor, period: Period, to: str, reason: str = "") -> Period:
+    record_from = period.status
+    PeriodTransition.objects.create(
+        period=period, from_status=record_from, to_status=to, actor=actor, reason=reason
+    )
+    period.status = to
+    period.save(update_fields=["status", "approved_run"])
+    record(
+        actor=actor,
+        action=f"period.{to}",
+        obj=period,
+        payload={"from": record_from, "reason": reason},
+    )
+    return period
+
+
+@transaction.atomic
+def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
+    period = Period.objects.select_for_update().select_related("reporting_period").get(pk=period.pk)
+    key = (period.status, to)
+    if key not in TRANSITIONS:
+        raise SubsidyError(
+            _("Van '%(a)s' naar '%(b)s' gaan kan niet.")
+            % {"a": PeriodStatus(period.status).label, "b": PeriodStatus(to).label}
+        )
+    if TRANSITIONS[key] and not reason.strip():
+        raise SubsidyError(_("Geef een reden om de periode te heropenen."))
+    if to == S.CLOSED:
+        close_reporting(actor=actor, period=period.reporting_period)
+    elif to == S.OPEN:
+        reopen_reporting(actor=actor, period=period.reporting_period, reason=reason)
+    elif to == S.APPROVED:
+        run = period.runs.filter(status=RunStatus.SUCCEEDED).first()
+        if (
+            run is None
+            or period.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
+        ):
+            raise SubsidyError(_("Er is geen afgewerkte berekening om goed te keuren."))
+        period.approved_run = run
+    return _move(actor=actor, period=period, to=to, reason=reason)
+
+
+@transaction.atomic
+def update_parameters(*, actor, period: Period, values: dict, priority_municipalities) -> Period:
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_frozen:
+        raise SubsidyError(
+            _("Goedgekeurde bedragen liggen vast; parameters wijzigen kan niet meer.")
+        )
+    for name, value in values.items():
+        setattr(period, name, value)
+    period.save()
+    period.priority_municipalities.set(priority_municipalities)
+    record(
+        actor=actor,
+        action="period.parameters_changed",
+        obj=period,
+        payload={k: str(v) for k, v in values.items()},
+    )
+    return period
+
+
+def parameters_of(period: Period, overrides: dict | None = None) -> scheme.Parameters:
+    values = {
+        "budget_cents": period.budget_cents,
+        "rate_cap_eur": period.rate_cap_eur,
+        "academy_cap_cents": period.academy_cap_cents,
+        "min_kind_hours": period.min_kind_hours,
+        "priority_weight": period.priority_weight,
+        "spread_bonus": period.spread_bonus,
+        "spread_cap": period.spread_cap,
+        "priority": sorted(period.priority_municipalities.values_list("refnis", flat=True)),
+    }
+    values.update(overrides or {})
+    weight = Fraction(values["priority_weight"])
+    return scheme.Parameters(
+        budget_cents=int(values["budget_cents"]),
+        rate_cap_cents=None
+        if values["rate_cap_eur"] is None
+        else Fraction(values["rate_cap_eur"]) * 100,
+        academy_cap_cents=values["academy_cap_cents"],
+        min_kind_hours=Fraction(values["min_kind_hours"]),
+        priority_weights={refnis: weight for refnis in values["priority"]},
+        spread_bonus=Fraction(values["spread_bonus"]),
+        spread_cap=Fraction(values["spread_cap"]),
+    )
+
+
+def _params_json(params: scheme.Parameters) -> dict:
+    return {
+        "budget_cents": params.budget_cents,
+        "rate_cap_cents": None if params.rate_cap_cents is None else str(params.rate_cap_cents),
+        "academy_cap_cents": params.academy_cap_cents,
+        "min_kind_hours": str(params.min_kind_hours),
+        "priority_weights": {k: str(v) for k, v in sorted(params.priority_weights.items())},
+        "spread_bonus": str(params.spread_bonus),
+        "spread_cap": str(params.spread_cap),
+    }
+
+
+def input_rows(period: Period) -> list[tuple[int, str, int]]:
+    rp = period.reporting_period
+    return [
+        (r.academy_id, r.municipality_id, r.child_minutes)
+        for r in child_minutes_by_academy_and_municipality(rp.start_date, rp.end_date)
+    ]
+
+
+def fingerprint(rows, params: scheme.Parameters) -> str:
+    payload = json.dumps([sorted(rows), _params_json(params)], separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def preview(period: Period, overrides: dict | None = None) -> scheme.Outcome:
+    """What-if: the distribution for (changed) parameters, computed, never stored."""
+    return scheme.calculate(input_rows(period), parameters_of(period, overrides))
+
+
+@transaction.atomic
+def start_run(*, actor, period: Period) -> CalculationRun:
+    """Queue a calculation; a second one while one is queued or running is refused by the
+    database's partial unique index."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status not in (S.CLOSED, S.CALCULATED):
+        raise SubsidyError(
+            _(
+                "Sluit de periode eerst af voor rapportering; goedgekeurde periodes "
+                "worden niet herberekend."
+            )
+        )
+    # A run whose worker died long ago would block the period forever.
+    CalculationRun.objects.filter(
+        period=period,
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        created_at__lt=timezone.now() - STALE_AFTER,
+    ).update(
+        status=RunStatus.FAILED,
+        error="Verlopen: de worker antwoordde niet.",
+        finished_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            run = CalculationRun.objects.create(period=period, started_by=actor)
+    except IntegrityError as error:
+        raise SubsidyError(
+            _("Er loopt al een berekening voor periode %(code)s. Wacht tot die klaar is.")
+            % {"code": period.code}
+        ) from error
+    record(actor=actor, action="calculation.started", obj=run)
+    from .tasks import run_calculation
+
+    transaction.on_commit(lambda: run_calculation.delay(run.pk))
+    return run
+
+
+def _progress(run: CalculationRun, value: int) -> None:
+    CalculationRun.objects.filter(pk=run.pk).update(progress=value)
+
+
+def execute_run(run_id: int) -> CalculationRun | None:
+    """Compute and store a run's awards in one transaction; a failure stores nothing but
+    the failure. Idempotent: only a queued run is executed."""
+    started = time.perf_counter()
+    claimed = CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5
+    )
+    if not claimed:
+        return None
+    run = CalculationRun.objects.select_related("period__reporting_period").get(pk=run_id)
+    try:
+        period = run.period
+        params = parameters_of(period)
+        rows = input_rows(period)  # one aggregate statement: a consistent snapshot
+        _progress(run, 40)
+        outcome = scheme.calculate(rows, params)
+        _progress(run, 70)
+        with transaction.atomic():
+            _store(run, outcome)
+            run.status = RunStatus.SUCCEEDED
+            run.progress = 100
+            run.finished_at = timezone.now()
+            run.parameters = {
+                **_params_json(params),
+                "seconds": round(time.perf_counter() - started, 3),
+                "rows": len(rows),
+            }
+            run.fingerprint = fingerprint(rows, params)
+            run.total_cents = outcome.total_cents
+            run.unspent_cents = outcome.unspent_cents
+            run.save()
+            locked = Period.objects.select_for_update().get(pk=period.pk)
+            if locked.status == S.CLOSED:
+                _move(actor=run.started_by, period=locked, to=S.CALCULATED)
+            record(
+                actor=run.started_by,
+                action="calculation.succeeded",
+                obj=run,
+                payload={"total_cents": outcome.total_cents},
+            )
+    except Exception as error:
+        CalculationRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
+    code = run.period.code
+    awards = Award.objects.bulk_create(
+        [
+            Award(
+                run=run,
+                academy_id=a.academy_id,
+                reference=f"STEM-{code}-{a.academy_id:05d}-R{run.pk}",
+                child_minutes=int(a.kind_hours * 60),
+                points=str(a.points),
+                cap_cents=a.cap_cents,
+                amount_cents=a.amount_cents,
+            )
+            for a in outcome.awards
+        ],
+        batch_size=1000,
+    )
+    AwardLine.objects.bulk_create(
+        [
+            AwardLine(
+                award=award,
+                municipality_id=refnis,
+                child_minutes=int(a.kind_hours_by_municipality[refnis] * 60),
+                amount_cents=cents,
+            )
+            for award, a in zip(awards, outcome.awards, strict=True)
+            for refnis, cents in a.by_municipality.items()
+        ],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def send_letters(*, actor, period: Period) -> int:
+    """Render (or re-render) every letter of the approved run, one task each."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not period.is_frozen or period.approved_run_id is None:
+        raise SubsidyError(_("Keur de bedragen eerst goed; daarna kunnen de brieven vertrekken."))
+    award_ids = list(period.approved_run.awards.values_list("pk", flat=True))
+    record(actor=actor, action="letters.requested", obj=period, payload={"count": len(award_ids)})
+    from celery import group
+
+    from .tasks import render_letter
+
+    transaction.on_commit(lambda: group(render_letter.s(pk) for pk in award_ids).apply_async())
+    return len(award_ids)
+
+
+def render_letter(award_id: int) -> None:
+    """Render one letter to PDF and store it; the amounts are read, never written. The
+    first time, the academy's admins get an e-mail; when all letters exist the period
+    moves to 'letters sent'."""
+    from django.core.files.base import ContentFile
+
+    from academies.models import MemberRole, Membership
+
+    from .letters import letter_html, render_pdf
+    from .models import AwardLetter
+
+    award = Award.objects.select_related(
+        "run__period__reporting_period", "academy__municipality"
+    ).get(pk=award_id)
+    if award.run.period.approved_run_id != award.run_id:
+        return  # not (or no longer) the approved run: nothing to send
+    pdf = render_pdf(letter_html(award))
+    with transaction.atomic():
+        letter, _created = AwardLetter.objects.select_for_update().get_or_create(
+            award=award, defaults={"rendered_at": timezone.now()}
+        )
+        if letter.file:
+            letter.file.delete(save=False)
+        letter.file.save(f"{award.reference}.pdf", ContentFile(pdf), save=False)
+        letter.rendered_at = timezone.now()
+        first_time = letter.notified_at is None
+        letter.notified_at = letter.notified_at or timezone.now()
+        letter.save()
+        if first_time:
+            emails = list(
+                Membership.objects.filter(academy=award.academy, role=MemberRole.ADMIN).values_list(
+                    "user__email", flat=True
+                )
+            )
+            transaction.on_commit(lambda: _notify(award, emails))
+        period = Period.objects.select_for_update().get(pk=award.run.period_id)
+        missing = award.run.awards.filter(letter__isnull=True).exists()
+        if period.status == S.APPROVED and not missing:
+            _move(actor=None, period=period, to=S.LETTERS_SENT)
+
+
+def _notify(award: Award, emails: list[str]) -> None:
+    from django.core.mail import send_mail
+
+    if emails:
+        send_mail(
+            subject=f"[STEM-academies] Toekenningsbrief {award.run.period.code}",
+            message=(
+                f"Beste,\n\nDe toekenningsbrief van {award.academy.name} voor periode "
+                f"{award.run.period.code} staat klaar in het portaal (referentie "
+                f"{award.reference}).\n\nMet vriendelijke groeten,\nVLAIO – Team STEM\n"
+            ),
+            from_email=None,
+            recipient_list=emails,
+        )

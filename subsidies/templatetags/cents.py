@@ -1,0 +1,39 @@
+"""Money and number formatting for subsidy pages and letters (Belgian notation)."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def euro(cents) -> str:
+    """12345678 → '123.456,78'."""
+    if cents in (None, ""):
+        return "—"
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
+
+
+@register.filter
+def percent(value) -> str:
+    """'1/10' or '0.1' → '10%'."""
+    share = Fraction(value) * 100
+    return f"{Decimal(share.numerator) / Decimal(share.denominator):.0f}%"
+
+
+@register.filter
+def points(value) -> str:
+    """An exact Fraction as text → a Dutch number with two decimals (display only)."""
+    number = Fraction(value) * 100
+    cents = number.numerator // number.denominator
+    return euro(cents)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,228 @@
+"""Subsidy pages: staff manage periods and runs; academies download their letters."""
+
+import csv
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stemnet.decorators import staff_required
+from stemnet.periods import HalfYear
+
+from . import services
+from .forms import ParametersForm, ReasonForm
+from .models import CalculationRun, PeriodStatus
+from .selectors import awards_of, letters_for_user, periods, run_totals
+from .services import SubsidyError
+
+
+def _period(code):
+    return get_object_or_404(periods(), reporting_period__code=code)
+
+
+@staff_required
+def period_list(request):
+    if request.method == "POST":
+        try:
+            period = services.ensure_period(HalfYear.parse(request.POST.get("code", "")).code)
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect(period)
+    return render(request, "subsidies/period_list.html", {"periods": periods()})
+
+
+@staff_required
+def period_detail(request, code):
+    period = _period(code)
+    form = ParametersForm(initial=ParametersForm.initial_for(period))
+    if request.method == "POST" and request.POST.get("action") == "parameters":
+        form = ParametersForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_parameters(
+                    actor=request.user,
+                    period=period,
+                    values=form.values(),
+                    priority_municipalities=form.cleaned_data["priority_refnis"],
+                )
+            except SubsidyError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Parameters bewaard."))
+                return redirect(period)
+    run = period.approved_run or period.runs.first()
+    awards = Paginator(awards_of(run), 50).get_page(request.GET.get("pagina")) if run else None
+    return render(
+        request,
+        "subsidies/period_detail.html",
+        {
+            "period": period,
+            "form": form,
+            "reason_form": ReasonForm(),
+            "run": run,
+            "runs": period.runs.select_related("started_by")[:10],
+            "awards": awards,
+            "totals": run_totals(run) if run else None,
+            "Status": PeriodStatus,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def period_transition(request, code, to):
+    period = _period(code)
+    try:
+        services.transition(
+            actor=request.user, period=period, to=to, reason=request.POST.get("reason", "")
+        )
+    except SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Periode %(code)s: %(status)s.") % {"code": code, "status": PeriodStatus(to).label},
+        )
+    return redirect(period)
+
+
+@staff_required
+@require_POST
+def start_run(request, code):
+    period = _period(code)
+    try:
+        services.start_run(actor=request.user, period=period)
+    except SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Berekening gestart."))
+    return redirect(period)
+
+
+@staff_required
+def run_status(request, code, run_id):
+    """htmx: the progress of a run, polled while it is queued or running."""
+    run = get_object_or_404(CalculationRun, pk=run_id, period__reporting_period__code=code)
+    return render(request, "subsidies/partials/run_status.html", {"run": run, "period": run.period})
+
+
+@staff_required
+@require_POST
+def what_if(request, code):
+    """htmx: the distribution for the submitted parameters, without storing anything."""
+    period = _period(code)
+    form = ParametersForm(request.POST)
+    if not form.is_valid():
+        return render(request, "subsidies/partials/what_if.html", {"form": form}, status=422)
+    outcome = services.preview(period, form.overrides())
+    ranked = sorted(outcome.awards, key=lambda a: (-a.amount_cents, a.academy_id))
+    from academies.models import Academy
+
+    names = dict(
+        Academy.objects.filter(
+            pk__in=[a.academy_id for a in ranked[:10] + ranked[-10:]]
+        ).values_list("pk", "name")
+    )
+    municipalities = {g for a in outcome.awards for g in a.by_municipality}
+    return render(
+        request,
+        "subsidies/partials/what_if.html",
+        {
+            "outcome": outcome,
+            "top": ranked[:10],
+            "bottom": ranked[-10:][::-1] if len(ranked) > 10 else [],
+            "names": names,
+            "municipalities": len(municipalities),
+            "form": form,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def send_letters(request, code):
+    period = _period(code)
+    try:
+        n = services.send_letters(actor=request.user, period=period)
+    except SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)s brieven worden opgemaakt en verstuurd.") % {"n": n})
+    return redirect(period)
+
+
+EXPORT_HEADER = ["kbo", "naam", "iban", "bedrag_eur", "referentie"]
+
+
+def _export_rows(period):
+    for award in awards_of(period.approved_run).order_by("academy__name", "academy_id"):
+        yield [
+            award.academy.enterprise_number,
+            award.academy.name,
+            award.academy.iban,
+            f"{award.amount_cents // 100}.{award.amount_cents % 100:02d}",
+            award.reference,
+        ]
+
+
+@staff_required
+def export_awards(request, code, fmt):
+    period = _period(code)
+    if period.approved_run_id is None:
+        raise Http404
+    if fmt == "xlsx":
+        import tablib
+        from import_export.formats.base_formats import XLSX
+
+        dataset = tablib.Dataset(*_export_rows(period), headers=EXPORT_HEADER)
+        content = XLSX().export_data(dataset)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows(_export_rows(period))
+        content, content_type = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="betalingen-{code}.{fmt}"'
+    return response
+
+
+@staff_required
+def letters_zip(request, code):
+    period = _period(code)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for letter in letters_for_user(request.user).filter(award__run=period.approved_run):
+            with letter.file.open("rb") as handle:
+                archive.writestr(f"{letter.award.reference}.pdf", handle.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="brieven-{code}.zip"'
+    return response
+
+
+@login_required
+def my_letters(request):
+    letters = letters_for_user(request.user).order_by(
+        "-award__run__period__reporting_period__start_date"
+    )
+    return render(request, "subsidies/my_letters.html", {"letters": letters})
+
+
+@login_required
+def letter_download(request, pk):
+    """Only through this view, after the scope check: letters are never served by URL."""
+    letter = get_object_or_404(letters_for_user(request.user), pk=pk)
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=f"{letter.award.reference}.pdf",
+        content_type="application/pdf",
+    )

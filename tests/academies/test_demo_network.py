@@ -1,0 +1,31 @@
+"""The demo network at scale 1 has the published 2016 orders of magnitude (±10%)."""
+
+import pytest
+
+from academies.demo_network import generate_network
+from academies.models import Session
+from reporting.selectors import network_statistics
+
+PUBLISHED_2016 = {
+    "recognised_academies": 93,
+    "activities": 662,
+    "series": 1227,
+    "kind_hours": 209_996,
+    "children": 26_354,
+}
+
+
+@pytest.mark.django_db
+def test_scale_1_matches_the_published_2016_figures_within_10_percent(municipalities):
+    summary = generate_network(scale=1, seed=2016, year=2016)
+    stats = network_statistics(2016)
+    for figure, published in PUBLISHED_2016.items():
+        measured = getattr(stats, figure)
+        assert abs(measured - published) <= published * 0.10, (figure, measured, published)
+    assert summary.academies > summary.recognised  # some still wait for recognition
+    # The messy parts are there: partly school-time sessions and sessions in Brussels.
+    assert Session.objects.filter(school_minutes__gt=0).exists()
+    assert Session.objects.exclude(municipality__region="02000").exists()
+    assert stats.municipalities > 100
+    # Deterministic: the same seed gives the same network shape.
+    assert Session.objects.count() == summary.sessions

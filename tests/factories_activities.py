@@ -1,0 +1,46 @@
+"""Helpers to build activities, register files and attendance in tests."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from academies.imports import COLUMNS
+from academies.models import Recognition
+from tests.factories import AcademyFactory
+
+
+def recognised_academy(since=date(2020, 1, 1), **kwargs):
+    academy = AcademyFactory(**kwargs)
+    Recognition.objects.create(academy=academy, valid_from=since)
+    return academy
+
+
+def register_rows(n_sessions=10, children=5, *, start=date(2026, 3, 7), refnis="44021"):
+    """Valid register rows: weekly Saturday sessions 10:00–12:00, the same children."""
+    rows = []
+    for week in range(n_sessions):
+        day = start + timedelta(weeks=week)
+        for child in range(children):
+            rows.append(
+                {
+                    "activity_code": "ROBOT",
+                    "activity_title": "Robotica",
+                    "series_code": "VJ26",
+                    "session_date": day.isoformat(),
+                    "start_time": "10:00",
+                    "end_time": "12:00",
+                    "location_nis": refnis,
+                    "participant_ref": f"K{child:04d}",
+                    "birth_year": str(2012 + child % 8),
+                    "residence_postal_code": "9000",
+                }
+            )
+    return rows
+
+
+def to_csv(rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
