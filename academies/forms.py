@@ -15,6 +15,7 @@ class AcademyForm(forms.ModelForm):
     stem_domains = forms.MultipleChoiceField(
         label=_("STEM-domeinen"), choices=StemDomain.choices, widget=forms.CheckboxSelectMultiple
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"),
         queryset=None,

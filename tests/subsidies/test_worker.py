@@ -38,7 +38,7 @@ def test_calculation_and_letters_through_a_real_worker_on_redis(municipalities):
         done = _wait(
             lambda: CalculationRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED, worker
         )
-        assert done, "the calculation did not finish"
+        assert done, "the calculation did not finish:\n" + _stop(worker)
         stored = dict(Award.objects.filter(run=run).values_list("academy_id", "amount_cents"))
         assert stored == expected
         period.refresh_from_db()
