@@ -46,7 +46,7 @@ ACTIONS = {
             "withdraw",
             _("Erkenning intrekken"),
             (S.RECOGNISED,),
-            S.RECOGNISED,
+            S.WITHDRAWN,
             STAFF,
             needs_reason=True,
         ),
@@ -54,5 +54,10 @@ ACTIONS = {
 }
 
 
+#: Who decides what, for the history page: the academy's own steps and VLAIO's decisions.
+STAFF_TARGETS = frozenset(a.target for a in ACTIONS.values() if a.role == STAFF)
+
+
 def actions_from(state: str, role: str) -> list[Action]:
+    """The actions a role may take on an application in ``state`` (in table order)."""
     return [a for a in ACTIONS.values() if state in a.sources and a.role == role]

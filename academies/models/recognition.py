@@ -1,6 +1,9 @@
 """Recognition ("erkenning"): the application, its workflow history, attachments, and the
 recognitions staff grant (with a validity window)."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +19,15 @@ class ApplicationState(models.TextChoices):
     RESUBMITTED = "resubmitted", _("Opnieuw ingediend")
     RECOGNISED = "recognised", _("Erkend")
     REFUSED = "refused", _("Geweigerd")
+    WITHDRAWN = "withdrawn", _("Erkenning ingetrokken")
+
+
+#: States in which an application is finished: the academy may start a new one.
+CLOSED_STATES = (
+    ApplicationState.RECOGNISED,
+    ApplicationState.REFUSED,
+    ApplicationState.WITHDRAWN,
+)
 
 
 class RecognitionApplication(models.Model):
@@ -49,6 +61,15 @@ class RecognitionApplication(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("erkenningsaanvraag")
         verbose_name_plural = _("erkenningsaanvragen")
+        constraints = [
+            # At most one application in progress per academy (the service checks it first
+            # to give a clear message; this holds under concurrent requests too).
+            models.UniqueConstraint(
+                fields=["academy"],
+                condition=~Q(state__in=[state.value for state in CLOSED_STATES]),
+                name="application_one_open_per_academy",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.academy} ({self.get_state_display()})"
@@ -77,13 +98,20 @@ class ApplicationTransition(models.Model):
         return f"{self.from_state} → {self.to_state}"
 
 
+def attachment_path(instance, filename: str) -> str:
+    """A random name under the private media root: the uploader's file name is kept only in
+    ``original_name`` so it can never steer the storage path or be guessed."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{uuid.uuid4().hex}{suffix}"
+
+
 class Attachment(models.Model):
     """Bijlage of an application. Stored privately; served only through a permission check."""
 
     application = models.ForeignKey(
         RecognitionApplication, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to="attachments/%Y/%m/")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
