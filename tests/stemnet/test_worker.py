@@ -70,6 +70,9 @@ def _wait_for_trace(token: str, worker: subprocess.Popen, seconds: float = 60) -
 
 
 def _stop(worker: subprocess.Popen) -> str:
+    """Stop the worker and return its log (empty if it was stopped before)."""
+    if worker.stdout.closed:
+        return ""
     if worker.poll() is None:
         os.killpg(worker.pid, signal.SIGTERM)
         try:
@@ -107,7 +110,9 @@ def test_task_runs_through_a_real_worker_on_the_filesystem_broker(tmp_path):
     env = {"CELERY_BROKER_URL": "filesystem://", "STEMNET_VAR_DIR": str(tmp_path), "REDIS_URL": ""}
     queue = tmp_path / "celery" / "queue"
     queue.mkdir(parents=True)
-    publisher = Celery("publisher", broker="filesystem://")
+    # Not the current app: shared tasks must keep publishing through the portal's app, or
+    # later tests in this process would send their tasks into this folder.
+    publisher = Celery("publisher", broker="filesystem://", set_as_current=False)
     publisher.conf.broker_transport_options = {
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
