@@ -138,6 +138,7 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
     seen: dict[tuple, int] = {}
     birth_years: dict[str, tuple[int, int]] = {}
     series_places: dict[tuple[str, str], tuple[str, int]] = {}
+    session_ends: dict[tuple, tuple[time, int]] = {}
     valid: list[_Row] = []
 
     for index, raw in enumerate(rows, start=2):
@@ -224,6 +225,16 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
             )
             continue
         birth_years.setdefault(ref, (birth_year, index))
+        session_end = session_ends.setdefault(
+            (raw["activity_code"], raw["series_code"], day, start), (end, index)
+        )
+        if session_end[0] != end:
+            error(
+                "end_time",
+                _("Dezelfde sessie heeft op rij %(row)s einduur %(end)s.")
+                % {"row": session_end[1], "end": session_end[0].strftime("%H:%M")},
+            )
+            continue
         place = series_places.setdefault(
             (raw["activity_code"], raw["series_code"]), (refnis, index)
         )

@@ -159,3 +159,87 @@ def test_import_command(tmp_path, municipalities):
             "import_attendance", "--academy", academy.enterprise_number, str(path), stderr=err
         )
     assert "Rij 2, kolom location_nis" in err.getvalue()
+
+
+def test_one_session_with_two_end_times_in_the_file_is_refused(municipalities):
+    academy = recognised_academy()
+    rows = register_rows(1, 3)
+    rows[2] = {**rows[2], "end_time": "13:00"}
+    errors = _reject(academy, rows)
+    assert [(e.row, e.column) for e in errors] == [(4, "end_time")]
+    assert "rij 2" in errors[0].message and "12:00" in errors[0].message
+
+
+def test_a_stored_session_with_another_end_time_is_a_conflict_not_a_copy(municipalities):
+    academy = recognised_academy()
+    import_attendance(actor=None, academy=academy, rows=register_rows(1, 2))
+    rows = [{**row, "end_time": "11:30"} for row in register_rows(1, 2)]
+    errors = _reject(academy, rows)
+    assert {(e.row, e.column) for e in errors} == {(2, "end_time"), (3, "end_time")}
+    assert "bestaat al met einduur 12:00" in errors[0].message
+
+
+def test_the_listed_error_kinds_each_have_a_distinct_message(municipalities):
+    """Unknown REFNIS, postal code outside Flanders, end before start, impossible date,
+    birth year in the future, duplicate row: six rows, six different messages."""
+    academy = recognised_academy()
+    rows = register_rows(1, 8)
+    rows[1] |= {"location_nis": "99999"}
+    rows[2] |= {"residence_postal_code": "4000"}  # Liège
+    rows[3] |= {"start_time": "12:00", "end_time": "10:00"}
+    rows[4] |= {"session_date": "2026-04-31"}
+    rows[5] |= {"birth_year": "2999"}
+    rows.append(dict(rows[0]))
+    errors = _reject(academy, rows)
+    assert [(e.row, e.column) for e in errors] == [
+        (3, "location_nis"),
+        (4, "residence_postal_code"),
+        (5, "end_time"),
+        (6, "session_date"),
+        (7, "birth_year"),
+        (10, "participant_ref"),
+    ]
+    phrases = [
+        "Onbekende NIS-code",
+        "ligt niet in Vlaanderen",
+        "niet na het beginuur",
+        "Deze datum bestaat niet",
+        "in de toekomst",
+        "Dubbele rij",
+    ]
+    for error, phrase in zip(errors, phrases, strict=True):
+        assert phrase in error.message
+        assert sum(p in error.message for p in phrases) == 1
+    assert _counts() == (0, 0, 0, 0, 0)
+
+
+def test_import_page_lists_errors_then_accepts_the_fixed_file(client, municipalities):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import make_member
+
+    academy = recognised_academy()
+    client.force_login(make_member(academy))
+    url = reverse("academies:import", args=[academy.pk])
+    rows = register_rows(3, 3)
+    rows[4] = {**rows[4], "location_nis": "99999"}
+    response = client.post(url, {"file": SimpleUploadedFile("r.csv", to_csv(rows))})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<td>6</td><td><code>location_nis</code></td>" in page
+    assert "Onbekende NIS-code 99999" in page and "Er werd niets ingelezen" in page
+    assert _counts() == (0, 0, 0, 0, 0)
+    good = export_file_for_rows(register_rows(3, 3))
+    response = client.post(url, {"file": SimpleUploadedFile("r.xlsx", good)})
+    assert response.status_code == 302
+    assert Attendance.objects.filter(session__academy=academy).count() == 9
+
+
+def export_file_for_rows(rows) -> bytes:
+    import tablib
+    from import_export.formats.base_formats import XLSX
+
+    from academies.imports import COLUMNS
+
+    return XLSX().export_data(tablib.Dataset(*[list(r.values()) for r in rows], headers=COLUMNS))
