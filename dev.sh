@@ -28,6 +28,15 @@ setup() {
 
 manage() { "$VENV/bin/python" manage.py "$@"; }
 
+# The English catalogue is compiled from locale/*.po; msgfmt comes from Debian's gettext.
+messages() {
+  if command -v msgfmt >/dev/null; then
+    manage compilemessages --ignore "$VENV" -v0
+  else
+    echo "gettext (msgfmt) is not installed: the English UI stays untranslated." >&2
+  fi
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -36,7 +45,7 @@ case "$cmd" in
     manage migrate --noinput
     manage load_municipalities
     manage setup_demo
-    manage compilemessages --ignore "$VENV" -v0 2>/dev/null || true
+    messages
     "$VENV/bin/celery" -A stemnet worker --loglevel=INFO --concurrency=2 &
     worker=$!
     trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
@@ -50,6 +59,7 @@ case "$cmd" in
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     manage makemigrations --check --dry-run
+    messages
     "$VENV/bin/python" -m pytest "$@"
     ;;
   bench)
