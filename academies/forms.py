@@ -12,6 +12,13 @@ from .models import Academy, MemberRole, RecognitionApplication, StemDomain
 
 
 class AcademyForm(forms.ModelForm):
+    # Declared here, not generated from the model: people type "BE 0403.170.701", longer
+    # than the 10 digits stored, and the model field's length check would reject it first.
+    enterprise_number = forms.CharField(
+        label=_("Ondernemingsnummer (KBO)"),
+        max_length=20,
+        help_text=_("10 cijfers, bv. 0403.170.701"),
+    )
     stem_domains = forms.MultipleChoiceField(
         label=_("STEM-domeinen"), choices=StemDomain.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -41,7 +48,6 @@ class AcademyForm(forms.ModelForm):
             "iban",
             "public_description",
         ]
-        labels = {"enterprise_number": _("Ondernemingsnummer (KBO)")}
         widgets = {"public_description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -49,10 +55,8 @@ class AcademyForm(forms.ModelForm):
         from stemnet.models import Municipality
 
         self.fields["municipality"].queryset = Municipality.objects.filter(successor__isnull=True)
-        self.fields["enterprise_number"].max_length = 14
-        self.fields["enterprise_number"].widget.attrs["maxlength"] = 14
         self.fields["iban"].help_text = _(
-            "Rekeningnummer voor de uitbetaling, bv. BE68 5390 0754 7034."
+            "Rekeningnummer voor de uitbetaling, bv. BE71 0961 2345 6769."
         )
 
     def clean_enterprise_number(self):
@@ -81,7 +85,7 @@ class AcademyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        code = data.get("postal_code", "").strip()
+        code = (data.get("postal_code") or "").strip()
         if code:
             found = municipalities_for_postal_code(code)
             if not found:

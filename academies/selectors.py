@@ -1,8 +1,20 @@
 """Reads for academies, always scoped to the user (``for_user``)."""
 
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
 from stemnet.roles import is_staff_member
 
-from .models import Academy, MemberRole, Membership
+from .models import (
+    Academy,
+    ApplicationState,
+    MemberRole,
+    Membership,
+    Recognition,
+    RecognitionApplication,
+)
 
 CURRENT_ACADEMY_SESSION_KEY = "current_academy_id"
 
@@ -40,3 +52,59 @@ def current_academy(request):
             return membership.academy
     membership = memberships.first()
     return membership.academy if membership else None
+
+
+def current_recognition(academy, on=None) -> Recognition | None:
+    """The recognition valid on ``on`` (today by default), the earliest-starting if several."""
+    on = on or timezone.localdate()
+    return (
+        Recognition.objects.filter(academy=academy, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("valid_from", "id")
+        .first()
+    )
+
+
+def latest_application(academy) -> RecognitionApplication | None:
+    """The academy's most recent application (the one its pages show), with attachments."""
+    return academy.applications.prefetch_related("attachments").first()
+
+
+def recognised_academies(on=None):
+    """The public catalogue: academies with a recognition valid on ``on`` (today)."""
+    on = on or timezone.localdate()
+    valid = Recognition.objects.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+    return (
+        Academy.objects.filter(pk__in=valid.values("academy_id"))
+        .select_related("municipality__province")
+        .order_by("name", "id")
+    )
+
+
+QUEUE_OPEN = "open"
+QUEUE_ALL = "alle"
+
+
+def recognition_queue(*, state: str = QUEUE_OPEN, province: str = "", older_than_days=None):
+    """Staff review queue: applications that left the academy (never drafts), oldest
+    submission first, with everything a row shows in one query."""
+    applications = (
+        RecognitionApplication.objects.select_related("academy__municipality__province")
+        .exclude(state=ApplicationState.DRAFT)
+        .order_by("submitted_at", "id")
+    )
+    if state == QUEUE_OPEN:
+        applications = applications.filter(
+            state__in=[ApplicationState.SUBMITTED, ApplicationState.RESUBMITTED]
+        )
+    elif state in ApplicationState.values:
+        applications = applications.filter(state=state)
+    if province:
+        applications = applications.filter(academy__municipality__province_id=province)
+    if older_than_days is not None:
+        applications = applications.filter(
+            submitted_at__lt=timezone.now() - timedelta(days=older_than_days)
+        )
+    return applications

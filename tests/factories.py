@@ -1,6 +1,8 @@
 """factory_boy factories and role helpers shared by every test module."""
 
 import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -8,8 +10,17 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from academies.models import Academy, LegalForm, MemberRole, Membership
+from academies.models import (
+    Academy,
+    ApplicationState,
+    LegalForm,
+    MemberRole,
+    Membership,
+    Recognition,
+    RecognitionApplication,
+)
 from partnerships.models import Partnership
 from stemnet.models import Municipality
 from stemnet.reference import load_municipalities
@@ -120,3 +131,109 @@ def make_partnership_lead(partnership=None, **kwargs):
     user = UserFactory(**kwargs)
     partnership.leads.add(user)
     return user
+
+
+# --- Recognition (erkenning) ---------------------------------------------------------------
+
+CRITERIA = {
+    "confirms_stem": True,
+    "explains_stem": "Robotica, programmeren en proefjes.",
+    "confirms_outside_school": True,
+    "explains_outside_school": "Op woensdagnamiddag en zaterdag.",
+    "confirms_ages": True,
+    "explains_ages": "Groepen van 8 tot 14 jaar.",
+    "confirms_flanders": True,
+    "explains_flanders": "In Gent en omgeving.",
+    "motivation": "Wij brengen kinderen al tien jaar in contact met techniek.",
+}
+
+
+class RecognitionApplicationFactory(factory.django.DjangoModelFactory):
+    """An application with every criterion confirmed and explained (ready to submit)."""
+
+    class Meta:
+        model = RecognitionApplication
+
+    academy = factory.SubFactory(AcademyFactory)
+    state = ApplicationState.DRAFT
+    confirms_stem = CRITERIA["confirms_stem"]
+    explains_stem = CRITERIA["explains_stem"]
+    confirms_outside_school = CRITERIA["confirms_outside_school"]
+    explains_outside_school = CRITERIA["explains_outside_school"]
+    confirms_ages = CRITERIA["confirms_ages"]
+    explains_ages = CRITERIA["explains_ages"]
+    confirms_flanders = CRITERIA["confirms_flanders"]
+    explains_flanders = CRITERIA["explains_flanders"]
+    motivation = CRITERIA["motivation"]
+
+
+def application_in_state(state: str, academy=None, *, since=date(2026, 1, 1)):
+    """An application already in ``state`` (with the recognition that state implies)."""
+    application = RecognitionApplicationFactory(
+        academy=academy or AcademyFactory(),
+        state=state,
+        submitted_at=None if state == ApplicationState.DRAFT else timezone.now(),
+    )
+    if state in (ApplicationState.RECOGNISED, ApplicationState.WITHDRAWN):
+        Recognition.objects.create(
+            academy=application.academy,
+            application=application,
+            valid_from=since,
+            valid_until=since + timedelta(days=30) if state == ApplicationState.WITHDRAWN else None,
+        )
+    return application
+
+
+def pdf_bytes(text: str = "Werkingsverslag") -> bytes:
+    """A small but real one-page PDF (valid cross-reference table), built by hand."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+@dataclass
+class AcademyRoles:
+    """One academy and a user for every role that matters to its pages."""
+
+    academy: Academy
+    admin: object
+    member: object
+    other: object  # a member of another academy
+    staff: object
+
+    def user(self, role: str):
+        return None if role == "anonymous" else getattr(self, role)
+
+
+ROLES = ("anonymous", "other", "member", "admin", "staff")
+
+
+def academy_roles(academy=None) -> AcademyRoles:
+    academy = academy or AcademyFactory()
+    return AcademyRoles(
+        academy=academy,
+        admin=make_admin(academy),
+        member=make_member(academy),
+        other=make_admin(AcademyFactory()),
+        staff=make_staff(),
+    )

@@ -71,9 +71,22 @@ def invite(*, actor, academy: Academy, email: str, role: str, accept_url) -> Inv
 
 @transaction.atomic
 def accept_invitation(*, actor, token: str) -> Academy:
+    from allauth.account.models import EmailAddress
+
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
     if invitation is None or invitation.accepted_at:
         raise AcademyError(_("Deze uitnodiging bestaat niet of werd al gebruikt."))
+    # The link was sent to one address: a forwarded link does not let someone else join.
+    if not EmailAddress.objects.filter(
+        user=actor, email__iexact=invitation.email, verified=True
+    ).exists():
+        raise AcademyError(
+            _(
+                "Deze uitnodiging is voor %(email)s. Meld je aan met dat e-mailadres om ze "
+                "te aanvaarden."
+            )
+            % {"email": invitation.email}
+        )
     Membership.objects.get_or_create(
         user=actor, academy=invitation.academy, defaults={"role": invitation.role}
     )

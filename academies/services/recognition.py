@@ -19,11 +19,14 @@ from ..models import (
     Recognition,
     RecognitionApplication,
 )
+from ..models.recognition import CLOSED_STATES
 from ..permissions import is_admin, is_member
 from ..workflow import ACADEMY, ACTIONS
 from . import AcademyError
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+#: The academy may change its application (and add attachments) only in these states.
+EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED)
 SIGNATURES = {
     b"%PDF-": "application/pdf",
     b"\x89PNG\r\n\x1a\n": "image/png",
@@ -43,9 +46,7 @@ def sniff_content_type(head: bytes) -> str | None:
 def create_application(*, actor, academy, **fields) -> RecognitionApplication:
     if not is_admin(actor, academy):
         raise AcademyError(_("Enkel een beheerder van de academie kan een erkenning aanvragen."))
-    if academy.applications.exclude(
-        state__in=[ApplicationState.REFUSED, ApplicationState.RECOGNISED]
-    ).exists():
+    if academy.applications.exclude(state__in=CLOSED_STATES).exists():
         raise AcademyError(_("Er loopt al een aanvraag voor deze academie."))
     application = RecognitionApplication.objects.create(academy=academy, created_by=actor, **fields)
     record(actor=actor, action="recognition.created", obj=application)
@@ -54,10 +55,10 @@ def create_application(*, actor, academy, **fields) -> RecognitionApplication:
 
 @transaction.atomic
 def update_application(*, actor, application, **fields) -> RecognitionApplication:
-    if application.state not in (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED):
-        raise AcademyError(_("Een ingediende aanvraag kan je niet meer wijzigen."))
     if not is_admin(actor, application.academy):
         raise AcademyError(_("Enkel een beheerder van de academie kan de aanvraag wijzigen."))
+    if application.state not in EDITABLE_STATES:
+        raise AcademyError(_("Een ingediende aanvraag kan je niet meer wijzigen."))
     for name, value in fields.items():
         setattr(application, name, value)
     application.save()
@@ -67,7 +68,9 @@ def update_application(*, actor, application, **fields) -> RecognitionApplicatio
 
 @transaction.atomic
 def add_attachment(*, actor, application, upload) -> Attachment:
-    if application.state not in (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED):
+    if not is_admin(actor, application.academy):
+        raise AcademyError(_("Enkel een beheerder van de academie kan bijlagen toevoegen."))
+    if application.state not in EDITABLE_STATES:
         raise AcademyError(_("Bijlagen toevoegen kan enkel bij een aanvraag in opmaak."))
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise AcademyError(_("Een bijlage mag hoogstens 5 MB groot zijn."))
@@ -101,7 +104,7 @@ def _may(actor, application, role: str) -> str | None:
             return _("Enkel een beheerder van de academie kan dit doen.")
         return None
     if not is_staff_member(actor):
-        return _("Enkel VLAIO-medewerkers beslissen over een erkenning.")
+        return _("Enkel VLAIO-medewerkers beslissen over een erkenning, niet de academie zelf.")
     if is_member(actor, application.academy):
         return _("Je bent lid van deze academie en kan niet over haar aanvraag beslissen.")
     return None
@@ -122,14 +125,16 @@ def take_action(
     step = ACTIONS.get(action)
     if step is None:
         raise AcademyError(_("Onbekende actie."))
+    # Who first: a member "deciding" their own application hears that only VLAIO decides,
+    # whatever the state; then whether the step is legal from the current state.
+    refusal = _may(actor, application, step.role)
+    if refusal:
+        raise AcademyError(refusal)
     if application.state not in step.sources:
         raise AcademyError(
             _("'%(action)s' kan niet bij een aanvraag met status '%(state)s'.")
             % {"action": step.label, "state": ApplicationState(application.state).label}
         )
-    refusal = _may(actor, application, step.role)
-    if refusal:
-        raise AcademyError(refusal)
     if step.needs_reason and not reason.strip():
         raise AcademyError(_("Geef een reden op."))
     today = timezone.localdate()
@@ -150,9 +155,11 @@ def take_action(
                 % {"m": ", ".join(str(m) for m in missing) or _("motivering")}
             )
         application.submitted_at = timezone.now()
+    recognised_from = until = None
     if action == "recognise":
+        recognised_from = valid_from or today
         Recognition.objects.create(
-            academy=application.academy, application=application, valid_from=valid_from or today
+            academy=application.academy, application=application, valid_from=recognised_from
         )
         application.decided_at = timezone.now()
     elif action == "refuse":
@@ -178,13 +185,16 @@ def take_action(
         actor=actor,
         action=f"recognition.{action}",
         obj=application,
-        payload={"from": previous, "to": step.target, "reason": reason},
+        payload={"from": previous, "to": step.target, "reason": reason}
+        | ({"valid_from": recognised_from.isoformat()} if recognised_from else {})
+        | ({"valid_until": until.isoformat()} if until else {}),
     )
-    _notify_admins(application, action, reason)
+    _notify_admins(application, reason, recognised_from=recognised_from)
     return application
 
 
-def _notify_admins(application, action: str, reason: str) -> None:
+def _notify_admins(application, reason: str, *, recognised_from: date | None = None) -> None:
+    """One e-mail to the academy's admins, sent only once the transition is committed."""
     from django.core.mail import send_mail
 
     emails = list(
@@ -197,6 +207,10 @@ def _notify_admins(application, action: str, reason: str) -> None:
         "academy": application.academy.name,
         "state": state,
     }
+    if recognised_from:
+        text += _("Je academie is erkend sinds %(date)s.\n") % {
+            "date": recognised_from.strftime("%d-%m-%Y")
+        }
     if reason:
         text += _("Toelichting: %(reason)s\n") % {"reason": reason}
     text += _("\nJe vindt de aanvraag en haar geschiedenis in het portaal.\n\nVLAIO – Team STEM\n")

@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from stemnet.periods import HalfYear
 
-from ..selectors import current_academy, memberships_of
+from ..permissions import can_manage_academy
+from ..selectors import current_academy, current_recognition, latest_application, memberships_of
 from ..selectors_activities import period_summary
 
 
@@ -21,6 +22,9 @@ def dashboard(request):
         {
             "academy": academy,
             "memberships": memberships_of(request.user),
+            "can_manage": can_manage_academy(request.user, academy),
+            "recognition": current_recognition(academy),
+            "application": latest_application(academy),
             "current_period": half.code,
             "summary": period_summary(academy, half.start, half.end),
         },

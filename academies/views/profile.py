@@ -9,13 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import AcademyForm, InvitationForm
-from ..models import Invitation
+from ..models import Invitation, StemDomain
 from ..permissions import can_manage_academy
-from ..selectors import CURRENT_ACADEMY_SESSION_KEY, academies_for_user
+from ..selectors import (
+    CURRENT_ACADEMY_SESSION_KEY,
+    academies_for_user,
+    current_recognition,
+    latest_application,
+)
 from ..services import AcademyError
 from ..services import organisation as services
 
-PROFILE_FIELDS = [f for f in AcademyForm.Meta.fields]
+PROFILE_FIELDS = list(AcademyForm.Meta.fields)
 
 
 @login_required
@@ -37,11 +42,21 @@ def register(request):
 
 @login_required
 def detail(request, pk):
-    academy = get_object_or_404(academies_for_user(request.user), pk=pk)
+    academy = get_object_or_404(
+        academies_for_user(request.user).select_related("municipality__province"), pk=pk
+    )
     return render(
         request,
         "academies/academy_detail.html",
-        {"academy": academy, "can_manage": can_manage_academy(request.user, academy)},
+        {
+            "academy": academy,
+            "can_manage": can_manage_academy(request.user, academy),
+            "domains": [
+                StemDomain(d).label for d in academy.stem_domains if d in StemDomain.values
+            ],
+            "recognition": current_recognition(academy),
+            "application": latest_application(academy),
+        },
     )
 
 

@@ -10,44 +10,48 @@ from django.utils.translation import gettext as _
 from ..forms import ApplicationForm
 from ..models import ApplicationState, Attachment
 from ..permissions import can_manage_academy
-from ..selectors import academies_for_user
+from ..selectors import academies_for_user, current_recognition, latest_application
 from ..services import AcademyError
 from ..services import recognition as services
-from ..workflow import ACADEMY, actions_from
+from ..workflow import ACADEMY, STAFF_TARGETS, actions_from
 
-EDITABLE = (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED)
+#: After a refusal or a withdrawal the academy may apply again with a fresh application.
+STARTS_OVER = (ApplicationState.REFUSED, ApplicationState.WITHDRAWN)
 
 
 @login_required
 def application(request, pk):
     academy = get_object_or_404(academies_for_user(request.user), pk=pk)
-    current = academy.applications.prefetch_related("attachments").first()
+    latest = latest_application(academy)
+    # The application the form works on: the latest while it is being written or changed,
+    # a new one when there is none yet or the last one was refused or withdrawn.
+    working = latest if latest and latest.state not in STARTS_OVER else None
     can_manage = can_manage_academy(request.user, academy)
-    editable = can_manage and (current is None or current.state in EDITABLE)
-    form = ApplicationForm(request.POST or None, request.FILES or None, instance=current)
+    editable = can_manage and (working is None or working.state in services.EDITABLE_STATES)
+    form = ApplicationForm(request.POST or None, request.FILES or None, instance=working)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         if form.is_valid():
             fields = {f: form.cleaned_data[f] for f in ApplicationForm.Meta.fields}
             try:
-                if current is None:
-                    current = services.create_application(
+                if working is None:
+                    working = services.create_application(
                         actor=request.user, academy=academy, **fields
                     )
                 else:
-                    current = services.update_application(
-                        actor=request.user, application=current, **fields
+                    working = services.update_application(
+                        actor=request.user, application=working, **fields
                     )
                 if form.cleaned_data.get("attachment"):
                     services.add_attachment(
                         actor=request.user,
-                        application=current,
+                        application=working,
                         upload=form.cleaned_data["attachment"],
                     )
                 action = request.POST.get("submit_action")
                 if action in ("submit", "resubmit"):
-                    services.take_action(actor=request.user, application=current, action=action)
+                    services.take_action(actor=request.user, application=working, action=action)
                     messages.success(
                         request, _("Je aanvraag is ingediend. VLAIO bekijkt ze zo snel mogelijk.")
                     )
@@ -56,16 +60,20 @@ def application(request, pk):
                 return redirect("academies:application", academy.pk)
             except AcademyError as error:
                 form.add_error(None, str(error))
+        latest = working or latest
     return render(
         request,
         "academies/application.html",
         {
             "academy": academy,
-            "application": current,
+            "application": latest,
+            "recognition": current_recognition(academy),
             "form": form,
             "editable": editable,
-            "academy_actions": actions_from(current.state, ACADEMY) if current else [],
-            "transitions": current.transitions.select_related("actor") if current else [],
+            "can_manage": can_manage,
+            "academy_actions": actions_from(working.state, ACADEMY) if working else [],
+            "transitions": latest.transitions.select_related("actor") if latest else [],
+            "staff_targets": STAFF_TARGETS,
         },
     )
 
@@ -75,9 +83,12 @@ def attachment_download(request, pk, attachment_pk):
     """Attachments are private: only members of the academy and staff, only through here."""
     academy = get_object_or_404(academies_for_user(request.user), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application__academy=academy)
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

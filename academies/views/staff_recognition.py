@@ -1,51 +1,37 @@
 """Staff review queue: filter applications, open one, see its history, decide."""
 
-from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stemnet.decorators import staff_required
-from stemnet.models import Province
+from stemnet.models import FLEMISH_REGION, Province
 
 from ..forms import DecisionForm
 from ..models import ApplicationState, RecognitionApplication
+from ..selectors import QUEUE_ALL, QUEUE_OPEN, recognition_queue
 from ..services import AcademyError
 from ..services import recognition as services
-from ..workflow import STAFF, actions_from
+from ..workflow import STAFF, STAFF_TARGETS, actions_from
 
 
 @staff_required
 def queue(request):
-    applications = (
-        RecognitionApplication.objects.select_related("academy__municipality__province")
-        .exclude(state=ApplicationState.DRAFT)
-        .order_by("submitted_at", "id")
-    )
-    state = request.GET.get("status", "open")
-    if state == "open":
-        applications = applications.filter(
-            state__in=[ApplicationState.SUBMITTED, ApplicationState.RESUBMITTED]
-        )
-    elif state in ApplicationState.values:
-        applications = applications.filter(state=state)
+    state = request.GET.get("status", QUEUE_OPEN)
     province = request.GET.get("provincie", "")
-    if province:
-        applications = applications.filter(academy__municipality__province=province)
-    older = request.GET.get("ouder_dan", "")
-    if older.isdigit():
-        applications = applications.filter(
-            submitted_at__lt=timezone.now() - timedelta(days=int(older))
-        )
+    older = request.GET.get("ouder_dan", "").strip()
+    applications = recognition_queue(
+        state=state,
+        province=province,
+        older_than_days=int(older) if older.isdigit() else None,
+    )
     page = Paginator(applications, 50).get_page(request.GET.get("pagina"))
-    query = "&".join(
-        f"{k}={v}"
-        for k, v in [("status", state), ("provincie", province), ("ouder_dan", older)]
-        if v
+    query = urlencode(
+        [(k, v) for k, v in [("status", state), ("provincie", province), ("ouder_dan", older)] if v]
     )
     return render(
         request,
@@ -56,43 +42,59 @@ def queue(request):
             "province": province,
             "older": older,
             "query": query,
-            "states": ApplicationState.choices,
-            "provinces": Province.objects.filter(region="02000"),
+            "open_value": QUEUE_OPEN,
+            "all_value": QUEUE_ALL,
+            "states": [c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
+            "provinces": Province.objects.filter(region=FLEMISH_REGION),
         },
     )
+
+
+def _review_context(application, form):
+    return {
+        "application": application,
+        "academy": application.academy,
+        "recognition": getattr(application, "recognition", None),
+        "actions": actions_from(application.state, STAFF),
+        "transitions": application.transitions.select_related("actor"),
+        "staff_targets": STAFF_TARGETS,
+        "attachments": application.attachments.all(),
+        "form": form,
+    }
 
 
 @staff_required
 def review(request, pk):
     application = get_object_or_404(
-        RecognitionApplication.objects.select_related("academy__municipality"), pk=pk
+        RecognitionApplication.objects.select_related("academy__municipality__province"), pk=pk
     )
-    recognition = getattr(application, "recognition", None)
     return render(
-        request,
-        "academies/staff_review.html",
-        {
-            "application": application,
-            "academy": application.academy,
-            "recognition": recognition,
-            "actions": actions_from(application.state, STAFF),
-            "transitions": application.transitions.select_related("actor"),
-            "attachments": application.attachments.all(),
-            "form": DecisionForm(),
-        },
+        request, "academies/staff_review.html", _review_context(application, DecisionForm())
     )
 
 
 @staff_required
 @require_POST
 def decide(request, pk):
-    application = get_object_or_404(RecognitionApplication, pk=pk)
+    application = get_object_or_404(
+        RecognitionApplication.objects.select_related("academy__municipality__province"), pk=pk
+    )
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.take_action(actor=request.user, application=application, **form.cleaned_data)
+            application = services.take_action(
+                actor=request.user, application=application, **form.cleaned_data
+            )
         except AcademyError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
-            messages.success(request, _("Beslissing bewaard; de academie kreeg een e-mail."))
-    return redirect("academies_staff:review", application.pk)
+            messages.success(
+                request,
+                _("Beslissing bewaard: %(state)s. De beheerders van de academie kregen een e-mail.")
+                % {"state": application.get_state_display()},
+            )
+            return redirect("academies_staff:review", application.pk)
+    # What was typed (the reason, the dates) stays on the page with the error next to it.
+    return render(
+        request, "academies/staff_review.html", _review_context(application, form), status=400
+    )
