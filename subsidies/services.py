@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 from fractions import Fraction
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,50 @@ TRANSITIONS = {
     (S.CALCULATED, S.APPROVED): False,
 }
 STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit
+# PostgreSQL advisory locks (namespace, run id) held by the process executing a run: when
+# that process dies its connection closes and the lock goes, so a run left 'running'
+# without its lock was interrupted and may be started again at once.
+RUN_LOCK_NAMESPACE = 0x5354
+
+
+def _try_run_lock(run_id: int) -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, run_id])
+        return cursor.fetchone()[0]
+
+
+def _release_run_lock(run_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, run_id])
+
+
+def _fail_interrupted_runs(period: Period) -> None:
+    """Mark the period's active runs whose executor is gone as failed: queued ones after
+    STALE_AFTER (their message was lost), running ones as soon as nobody holds their lock
+    (the worker was killed; its transaction rolled back, so no award of it exists)."""
+    now = timezone.now()
+    CalculationRun.objects.filter(
+        period=period,
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        created_at__lt=now - STALE_AFTER,
+    ).update(status=RunStatus.FAILED, error="Verlopen: de worker antwoordde niet.", finished_at=now)
+    if connection.vendor != "postgresql":
+        return
+    for run_id in CalculationRun.objects.filter(
+        period=period, status=RunStatus.RUNNING
+    ).values_list("pk", flat=True):
+        if _try_run_lock(run_id):
+            try:
+                CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+                    status=RunStatus.FAILED,
+                    error="Onderbroken: het proces van de worker stopte.",
+                    finished_at=now,
+                )
+            finally:
+                _release_run_lock(run_id)
 
 
 class SubsidyError(Exception):
@@ -83,12 +127,16 @@ def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
     elif to == S.OPEN:
         reopen_reporting(actor=actor, period=period.reporting_period, reason=reason)
     elif to == S.APPROVED:
-        run = period.runs.filter(status=RunStatus.SUCCEEDED).first()
-        if (
-            run is None
-            or period.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
-        ):
+        run = period.runs.first()  # the latest: the one staff see on the page
+        if run is None or run.status != RunStatus.SUCCEEDED:
             raise SubsidyError(_("Er is geen afgewerkte berekening om goed te keuren."))
+        if parameters_changed_since(period, run):
+            raise SubsidyError(
+                _(
+                    "De parameters zijn gewijzigd na de laatste berekening. Bereken opnieuw "
+                    "voor je goedkeurt."
+                )
+            )
         period.approved_run = run
     return _move(actor=actor, period=period, to=to, reason=reason)
 
@@ -151,6 +199,12 @@ def _params_json(params: scheme.Parameters) -> dict:
     }
 
 
+def parameters_changed_since(period: Period, run: CalculationRun) -> bool:
+    """Whether the period's parameters differ from those the run was computed with."""
+    current = _params_json(parameters_of(period))
+    return any(run.parameters.get(key) != value for key, value in current.items())
+
+
 def input_rows(period: Period) -> list[tuple[int, str, int]]:
     rp = period.reporting_period
     return [
@@ -170,9 +224,10 @@ def preview(period: Period, overrides: dict | None = None) -> scheme.Outcome:
 
 
 @transaction.atomic
-def start_run(*, actor, period: Period) -> CalculationRun:
+def start_run(*, actor, period: Period, enqueue: bool = True) -> CalculationRun:
     """Queue a calculation; a second one while one is queued or running is refused by the
-    database's partial unique index."""
+    database's partial unique index. ``enqueue=False``: the caller executes it itself
+    (``manage.py compute_subsidies``)."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status not in (S.CLOSED, S.CALCULATED):
         raise SubsidyError(
@@ -181,16 +236,7 @@ def start_run(*, actor, period: Period) -> CalculationRun:
                 "worden niet herberekend."
             )
         )
-    # A run whose worker died long ago would block the period forever.
-    CalculationRun.objects.filter(
-        period=period,
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-        created_at__lt=timezone.now() - STALE_AFTER,
-    ).update(
-        status=RunStatus.FAILED,
-        error="Verlopen: de worker antwoordde niet.",
-        finished_at=timezone.now(),
-    )
+    _fail_interrupted_runs(period)
     try:
         with transaction.atomic():
             run = CalculationRun.objects.create(period=period, started_by=actor)
@@ -200,9 +246,10 @@ def start_run(*, actor, period: Period) -> CalculationRun:
             % {"code": period.code}
         ) from error
     record(actor=actor, action="calculation.started", obj=run)
-    from .tasks import run_calculation
+    if enqueue:
+        from .tasks import run_calculation
 
-    transaction.on_commit(lambda: run_calculation.delay(run.pk))
+        transaction.on_commit(lambda: run_calculation.delay(run.pk))
     return run
 
 
@@ -212,11 +259,22 @@ def _progress(run: CalculationRun, value: int) -> None:
 
 def execute_run(run_id: int) -> CalculationRun | None:
     """Compute and store a run's awards in one transaction; a failure stores nothing but
-    the failure. Idempotent: only a queued run is executed."""
+    the failure. Idempotent: a queued run is executed, and a running one whose executor
+    died (its advisory lock is free: the message was redelivered); anything else is left
+    alone."""
+    if not _try_run_lock(run_id):
+        return None  # another process is executing it
+    try:
+        return _execute_locked(run_id)
+    finally:
+        _release_run_lock(run_id)
+
+
+def _execute_locked(run_id: int) -> CalculationRun | None:
     started = time.perf_counter()
-    claimed = CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5
-    )
+    claimed = CalculationRun.objects.filter(
+        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=5)
     if not claimed:
         return None
     run = CalculationRun.objects.select_related("period__reporting_period").get(pk=run_id)

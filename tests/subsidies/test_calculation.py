@@ -102,11 +102,42 @@ def test_a_failure_midway_leaves_no_awards_and_a_rerun_gives_identical_amounts(
 
 def test_the_database_refuses_a_second_active_run(period_and_staff):
     period, staff = period_and_staff
-    CalculationRun.objects.create(period=period, status=RunStatus.RUNNING)
+    CalculationRun.objects.create(period=period, status=RunStatus.QUEUED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CalculationRun.objects.create(period=period, status=RunStatus.QUEUED)
+        CalculationRun.objects.create(period=period, status=RunStatus.RUNNING)
     with pytest.raises(SubsidyError, match="Er loopt al een berekening"):
         services.start_run(actor=staff, period=period)
+
+
+def test_a_running_run_blocks_while_its_executor_lives_and_not_after(
+    period_and_staff, django_capture_on_commit_callbacks
+):
+    """The executor holds an advisory lock on its own connection; while another session
+    holds it a new start is refused, once it is gone the run counts as interrupted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks need PostgreSQL")
+    import psycopg2
+
+    period, staff = period_and_staff
+    running = CalculationRun.objects.create(period=period, status=RunStatus.RUNNING)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    executor = psycopg2.connect(**params)
+    try:
+        executor.cursor().execute(
+            "SELECT pg_advisory_lock(%s, %s)", [services.RUN_LOCK_NAMESPACE, running.pk]
+        )
+        with pytest.raises(SubsidyError, match="Er loopt al een berekening"):
+            services.start_run(actor=staff, period=period)
+        assert services.execute_run(running.pk) is None  # a redelivery does not run it twice
+    finally:
+        executor.close()  # the executor dies: its lock goes with its connection
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_run(actor=staff, period=period)
+    run.refresh_from_db()
+    running.refresh_from_db()
+    assert running.status == RunStatus.FAILED and "Onderbroken" in running.error
+    assert run.status == RunStatus.SUCCEEDED
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,51 +1,178 @@
 """A calculation and the letters run through a real Celery worker process on Redis and
-PostgreSQL (the same command docker-compose's worker runs)."""
+PostgreSQL (the same command docker-compose's worker runs), and a worker killed midway.
+
+Each test's worker consumes from a queue of its own and the test publishes to it: a
+Redis database is shared (by the whole suite, by other developers' test runs, by a dev
+server's worker), and any other worker on the default queue would otherwise take our tasks
+and run them against its own database, so that ours never sees them."""
 
 import os
+import signal
+import subprocess
+import sys
 import time
+import uuid
 
+import psycopg2
 import pytest
+from django.db import connection
 
+from stemnet.celery import app as celery_app
 from subsidies import services
 from subsidies.models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
 from tests.factories_subsidies import closed_period, network
-from tests.stemnet.test_worker import _database_url, _start_worker, _stop
+from tests.stemnet.test_worker import ROOT, _database_url, _stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _wait(predicate, worker, seconds=90):
+@pytest.fixture
+def queue():
+    """A queue only this test's worker listens to; the test process publishes to it."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("REDIS_URL is not set")
+    name = f"test-subsidies-{uuid.uuid4().hex[:12]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    yield name
+    celery_app.conf.task_default_queue = previous
+
+
+def _start_worker(queue: str) -> subprocess.Popen:
+    env = {"DATABASE_URL": _database_url(), "REDIS_URL": os.environ["REDIS_URL"]}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "stemnet",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--queues={queue}",
+            f"--hostname={queue}@%h",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _wait(predicate, worker=None, seconds=120):
+    """Poll until ``predicate()``; give up early when the worker process has exited."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return True
-        if worker.poll() is not None:
+        if worker is not None and worker.poll() is not None:
             return False
-        time.sleep(0.3)
+        time.sleep(0.2)
     return False
 
 
-def test_calculation_and_letters_through_a_real_worker_on_redis(municipalities):
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.skip("REDIS_URL is not set")
+def _status(run):
+    return CalculationRun.objects.get(pk=run.pk).status
+
+
+def test_calculation_and_letters_through_a_real_worker_on_redis(municipalities, queue):
     network(3)
     period, staff = closed_period(budget_cents=500_000, academy_cap_cents=200_000)
     expected = {a.academy_id: a.amount_cents for a in services.preview(period).awards}
-    worker = _start_worker({"DATABASE_URL": _database_url(), "REDIS_URL": redis_url})
+    worker = _start_worker(queue)
     try:
         run = services.start_run(actor=staff, period=period)  # enqueued on commit
-        done = _wait(
-            lambda: CalculationRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED, worker
-        )
+        done = _wait(lambda: _status(run) == RunStatus.SUCCEEDED, worker)
         assert done, "the calculation did not finish:\n" + _stop(worker)
         stored = dict(Award.objects.filter(run=run).values_list("academy_id", "amount_cents"))
         assert stored == expected
         period.refresh_from_db()
         services.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
-        services.send_letters(actor=staff, period=period)
-        assert _wait(lambda: AwardLetter.objects.count() == 3, worker), "letters missing"
+        services.send_letters(actor=staff, period=period)  # a group: one task per letter
+        letters = _wait(lambda: AwardLetter.objects.count() == 3, worker)
+        assert letters, "letters missing:\n" + _stop(worker)
     finally:
         log = _stop(worker)
     assert "subsidies.tasks.run_calculation" in log
     assert "subsidies.tasks.render_letter" in log
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.LETTERS_SENT
+
+
+def _raw_connection():
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    return psycopg2.connect(**params)
+
+
+def _waiting_backend(cursor, table):
+    """The pid of the backend waiting for a lock on ``table``, if any."""
+    cursor.execute(
+        "SELECT pid FROM pg_locks WHERE NOT granted AND relation = %s::regclass", [table]
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def test_a_worker_killed_midway_leaves_no_awards_and_a_rerun_gives_identical_amounts(
+    municipalities, queue
+):
+    """The worker is stopped with SIGKILL while it is writing the awards (held there by a
+    table lock the test takes), so the kill really lands midway: its transaction is gone,
+    no award of the run remains, and the next start runs again to the same cents."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    network(3)
+    period, staff = closed_period(budget_cents=500_001, academy_cap_cents=300_000)
+    expected = {a.academy_id: a.amount_cents for a in services.preview(period).awards}
+
+    blocker = _raw_connection()
+    cursor = blocker.cursor()
+    cursor.execute("LOCK TABLE subsidies_awardline IN SHARE ROW EXCLUSIVE MODE")
+    worker = _start_worker(queue)
+    try:
+        killed = services.start_run(actor=staff, period=period)
+        held = _wait(lambda: _waiting_backend(cursor, "subsidies_awardline"), worker)
+        assert held, "the worker never reached the award lines:\n" + _stop(worker)
+        backend = _waiting_backend(cursor, "subsidies_awardline")
+        assert _status(killed) == RunStatus.RUNNING
+        assert CalculationRun.objects.get(pk=killed.pk).progress == 70  # awards being written
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        _stop(worker)
+        blocker.rollback()  # the dead worker's backend may go on, and finds no client
+
+    def backend_gone():
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [backend])
+        found = cursor.fetchone()[0]
+        blocker.rollback()
+        return found == 0
+
+    try:
+        assert _wait(backend_gone, seconds=60), "the killed worker's transaction lingers"
+    finally:
+        blocker.close()
+    assert not Award.objects.filter(run=killed).exists()
+    assert _status(killed) == RunStatus.RUNNING  # as the killed process left it
+
+    worker = _start_worker(queue)
+    try:
+        rerun = services.start_run(actor=staff, period=period)  # not refused: nobody runs
+        done = _wait(lambda: _status(rerun) == RunStatus.SUCCEEDED, worker)
+        assert done, "the re-run did not finish:\n" + _stop(worker)
+    finally:
+        _stop(worker)
+    failed = CalculationRun.objects.get(pk=killed.pk)
+    assert failed.status == RunStatus.FAILED and "Onderbroken" in failed.error
+    assert not Award.objects.filter(run=killed).exists()
+    stored = dict(Award.objects.filter(run=rerun).values_list("academy_id", "amount_cents"))
+    assert stored == expected
+    assert sum(stored.values()) == 500_001
