@@ -48,6 +48,73 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
+class ActivityEditForm(ActivityForm):
+    """The same as a new activity, without the code (register files refer to it)."""
+
+    class Meta(ActivityForm.Meta):
+        fields = [f for f in ActivityForm.Meta.fields if f != "code"]
+
+
+def _place(value: str):
+    value = value.strip()
+    if len(value) == 5:
+        municipality = municipality_for_refnis(value)
+        if municipality is None:
+            raise forms.ValidationError(_("Onbekende NIS-code."))
+        return municipality
+    found = municipalities_for_postal_code(value)
+    if not found:
+        raise forms.ValidationError(_("Onbekende postcode."))
+    if len(found) > 1:
+        raise forms.ValidationError(
+            _("Deze postcode hoort bij meer dan één gemeente; geef de NIS-code: %(codes)s.")
+            % {"codes": ", ".join(f"{m.refnis} ({m.name})" for m in found)}
+        )
+    return found[0]
+
+
+class SeriesEditForm(forms.Form):
+    place = forms.CharField(
+        label=_("Postcode of NIS-code van de locatie"),
+        max_length=5,
+        help_text=_("Bijvoorbeeld 9000 (postcode) of 44021 (NIS-code van Gent)."),
+    )
+    venue = forms.CharField(label=_("Locatie"), max_length=200, required=False)
+    start_date = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("Einddatum"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_place(self):
+        return _place(self.cleaned_data["place"])
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            self.add_error("end_date", _("De einddatum ligt voor de startdatum."))
+        return data
+
+
+class ParticipantEditForm(forms.Form):
+    birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1990)
+    residence_postal_code = forms.RegexField(
+        label=_("Postcode woonplaats (optioneel)"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("Een postcode heeft vier cijfers.")},
+    )
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Dit geboortejaar ligt in de toekomst."))
+        return year
+
+
 class SeriesForm(forms.Form):
     code = forms.CharField(label=_("Code van de reeks"), max_length=50)
     place = forms.CharField(
@@ -76,21 +143,7 @@ class SeriesForm(forms.Form):
     )
 
     def clean_place(self):
-        value = self.cleaned_data["place"].strip()
-        if len(value) == 5:
-            municipality = municipality_for_refnis(value)
-            if municipality is None:
-                raise forms.ValidationError(_("Onbekende NIS-code."))
-            return municipality
-        found = municipalities_for_postal_code(value)
-        if not found:
-            raise forms.ValidationError(_("Onbekende postcode."))
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _("Deze postcode hoort bij meer dan één gemeente; geef de NIS-code: %(codes)s.")
-                % {"codes": ", ".join(f"{m.refnis} ({m.name})" for m in found)}
-            )
-        return found[0]
+        return _place(self.cleaned_data["place"])
 
     def clean(self):
         data = super().clean()
@@ -183,3 +236,25 @@ class ImportForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("Het bestand is groter dan 20 MB."))
         return upload
+
+
+class SubmitReportForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Alle sessies en aanwezigheden van deze periode zijn geregistreerd. Ik begrijp dat "
+            "ik ze na het indienen niet meer kan wijzigen."
+        ),
+        error_messages={"required": _("Vink aan dat je het rapport wil indienen.")},
+    )
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("titel of code")}),
+    )
+    vorm = forms.ChoiceField(
+        label=_("Vorm"), required=False, choices=[("", _("alle"))] + ActivityFormat.choices
+    )

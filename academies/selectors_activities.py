@@ -2,21 +2,25 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
 from .eligibility import MAX_AGE, MIN_AGE, Reason
 from .kind_hours import _recognised_on_session_day
-from .models import Activity, Attendance, Participant, Series, Session
+from .models import Activity, Attendance, Participant, Recognition, Series, Session
 
 
-def activities_of(academy):
-    return Activity.objects.filter(academy=academy).annotate(
-        series_count=Count("series", distinct=True)
-    )
+def activities_of(academy, *, search: str = "", format: str = ""):
+    qs = Activity.objects.filter(academy=academy)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(code__icontains=search))
+    if format:
+        qs = qs.filter(format=format)
+    return qs.annotate(series_count=Count("series", distinct=True))
 
 
 def series_of(activity):
@@ -38,11 +42,17 @@ class PeriodSummary:
     attendance: int
 
     @property
-    def eligible_hours(self):
-        return round(self.eligible / 60, 1)
+    def eligible_hours(self) -> Decimal:
+        return _hours(self.eligible)
 
     def lost_hours(self):
-        return [(reason, round(minutes / 60, 1)) for reason, minutes in self.lost.items()]
+        """(reason, KIND-uren, child-minutes) for every reason that cost something."""
+        return [(reason, _hours(minutes), minutes) for reason, minutes in self.lost.items()]
+
+
+def _hours(child_minutes: int) -> Decimal:
+    """Exact child-minutes shown as KIND-uren with two decimals, rounded half up."""
+    return (Decimal(child_minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def period_summary(academy, start: date, end: date) -> PeriodSummary:
@@ -109,20 +119,48 @@ def period_summary(academy, start: date, end: date) -> PeriodSummary:
     )
 
 
-def sessions_in_period(academy, start: date, end: date):
-    """Sessions with their number of attendees and of eligible-age attendees."""
+def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = False):
+    """Sessions with their attendees, eligible-age attendees, whether the academy was
+    recognised that day, and the eligible child-minutes they earn (``earned``)."""
     eligible_age = Q(attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE) & Q(
         attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE
     )
-    return (
+    recognised = Exists(
+        Recognition.objects.filter(
+            academy_id=OuterRef("academy_id"), valid_from__lte=OuterRef("date")
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("date")))
+    )
+    qs = (
         Session.objects.filter(academy=academy, date__gte=start, date__lte=end)
         .select_related("series__activity", "municipality")
         .annotate(
             attendees=Count("attendances", distinct=True),
             eligible_attendees=Count("attendances", filter=eligible_age, distinct=True),
+            recognised=recognised,
+            flemish=Q(municipality__region=FLEMISH_REGION),
+        )
+        .annotate(
+            outside_age=F("attendees") - F("eligible_attendees"),
+            earned=Case(
+                When(
+                    Q(recognised=True, municipality__region=FLEMISH_REGION),
+                    then=F("counted_minutes") * F("eligible_attendees"),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
         .order_by("date", "start_time", "id")
     )
+    if with_losses:
+        qs = qs.filter(
+            Q(school_minutes__gt=0)
+            | Q(over_cap_minutes__gt=0)
+            | Q(recognised=False)
+            | ~Q(municipality__region=FLEMISH_REGION)
+            | Q(attendees__gt=F("eligible_attendees"))
+        )
+    return qs
 
 
 def attendance_grid(series: Series):

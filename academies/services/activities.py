@@ -75,8 +75,15 @@ def locked_reason(academy_id: int, day: date) -> str | None:
 
 
 def ensure_unlocked(academy_id: int, days: Iterable[date]) -> None:
-    for day in sorted(set(days)):
-        reason = locked_reason(academy_id, day)
+    """Raise AcademyError when one of the days lies in a closed or submitted period.
+    One query for the periods, then one check per period concerned (not per day)."""
+    days = sorted(set(days))
+    if not days:
+        return
+    periods = ReportingPeriod.objects.filter(start_date__lte=days[-1], end_date__gte=days[0])
+    for period in periods:
+        inside = [d for d in days if period.start_date <= d <= period.end_date]
+        reason = locked_reason(academy_id, inside[0]) if inside else None
         if reason:
             raise AcademyError(reason)
 
@@ -241,3 +248,121 @@ def copy_participants(*, actor, source: Series, target: Series) -> int:
         payload={"from": source.pk, "count": len(new)},
     )
     return len(new)
+
+
+ACTIVITY_FIELDS = ("title", "description", "stem_domains", "min_age", "max_age", "format")
+
+
+@transaction.atomic
+def update_activity(*, actor, activity: Activity, **fields) -> Activity:
+    """Change an activity's description (its code stays: register files refer to it)."""
+    changed = {}
+    for name, value in fields.items():
+        if name not in (*ACTIVITY_FIELDS, "is_public"):
+            raise AcademyError(_("Dit veld kan je niet wijzigen."))
+        if getattr(activity, name) != value:
+            changed[name] = value
+            setattr(activity, name, value)
+    if changed:
+        activity.save(update_fields=list(changed))
+        record(actor=actor, action="activity.updated", obj=activity, payload=list(changed))
+    return activity
+
+
+@transaction.atomic
+def update_series(
+    *, actor, series: Series, municipality, venue: str, start_date: date, end_date: date
+) -> Series:
+    """Change a series' place and dates. Its sessions must stay within the dates; a new
+    place moves its sessions too, which is not allowed in a locked period."""
+    if end_date < start_date:
+        raise AcademyError(_("De einddatum ligt voor de startdatum."))
+    sessions = Session.objects.filter(series=series)
+    if sessions.filter(Q(date__lt=start_date) | Q(date__gt=end_date)).exists():
+        raise AcademyError(_("Er zijn sessies buiten deze data: verwijder of verplaats ze eerst."))
+    if municipality.pk != series.municipality_id:
+        ensure_unlocked(series.activity.academy_id, sessions.values_list("date", flat=True))
+        sessions.update(municipality=municipality)
+    series.municipality = municipality
+    series.venue = venue
+    series.start_date, series.end_date = start_date, end_date
+    series.save(update_fields=["municipality", "venue", "start_date", "end_date"])
+    record(
+        actor=actor,
+        action="series.updated",
+        obj=series,
+        payload={"municipality": municipality.pk, "from": str(start_date), "to": str(end_date)},
+    )
+    return series
+
+
+@transaction.atomic
+def update_session(
+    *, actor, session: Session, day: date, start_time: time, end_time: time
+) -> Session:
+    """Move a session or change its hours; both the old and the new day must be open."""
+    if not start_time < end_time:
+        raise AcademyError(_("Het einduur moet na het beginuur liggen."))
+    ensure_unlocked(session.academy_id, [session.date, day])
+    if (
+        Session.objects.filter(series_id=session.series_id, date=day, start_time=start_time)
+        .exclude(pk=session.pk)
+        .exists()
+    ):
+        raise AcademyError(_("Deze reeks heeft al een sessie op dat moment."))
+    series = session.series
+    if not series.start_date <= day <= series.end_date:
+        raise AcademyError(_("De datum valt buiten de reeks."))
+    session.date, session.start_time, session.end_time = day, start_time, end_time
+    apply_minutes([session])
+    session.save()
+    record(actor=actor, action="session.updated", obj=session)
+    return session
+
+
+@transaction.atomic
+def delete_session(*, actor, session: Session) -> None:
+    """Remove a session and its attendance (not in a locked period)."""
+    ensure_unlocked(session.academy_id, [session.date])
+    record(
+        actor=actor,
+        action="session.deleted",
+        obj=session,
+        payload={"date": str(session.date), "attendance": session.attendances.count()},
+    )
+    session.delete()
+
+
+@transaction.atomic
+def unenrol(*, actor, series: Series, participant: Participant) -> int:
+    """Take a participant off a series, with their attendance at its sessions; returns how
+    many attendance rows went. Refused when one of them is in a locked period."""
+    attendance = Attendance.objects.filter(session__series=series, participant=participant)
+    ensure_unlocked(series.activity.academy_id, attendance.values_list("session__date", flat=True))
+    removed, _details = attendance.delete()
+    series.participants.remove(participant)
+    record(
+        actor=actor,
+        action="series.unenrolled",
+        obj=series,
+        payload={"ref": participant.ref, "attendance": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def update_participant(
+    *, actor, participant: Participant, birth_year: int, residence_postal_code: str = ""
+) -> Participant:
+    """Correct a child's birth year or postal code; a birth year changes eligibility, so
+    it may not touch a locked period."""
+    if birth_year != participant.birth_year:
+        ensure_unlocked(
+            participant.academy_id,
+            participant.attendances.values_list("session__date", flat=True),
+        )
+    participant.birth_year = birth_year
+    participant.residence_postal_code = residence_postal_code
+    participant.save(update_fields=["birth_year", "residence_postal_code"])
+    record(actor=actor, action="participant.updated", obj=participant)
+    return participant

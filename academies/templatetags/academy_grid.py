@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 
 register = template.Library()
@@ -7,3 +9,15 @@ register = template.Library()
 def is_present(present: set, session, participant) -> bool:
     """Whether (session, participant) is in the grid's set of present pairs."""
     return (session.pk, participant.pk) in present
+
+
+@register.simple_tag
+def is_locked(locked_sessions: set, session) -> bool:
+    """Whether the session lies in a closed or submitted period (its cells are read-only)."""
+    return session.pk in locked_sessions
+
+
+@register.filter
+def kind_uren(child_minutes) -> Decimal:
+    """Child-minutes as KIND-uren with two decimals (exact input, rounded half up)."""
+    return (Decimal(child_minutes or 0) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from stemnet.decorators import staff_required
 
@@ -52,14 +53,39 @@ def holiday_list(request):
     return render(
         request,
         "academies/activities/holidays.html",
-        {"holidays": SchoolHoliday.objects.all(), "form": form, "import_form": import_form},
+        {
+            "page": Paginator(SchoolHoliday.objects.order_by("-start_date", "id"), 50).get_page(
+                request.GET.get("pagina")
+            ),
+            "form": form,
+            "import_form": import_form,
+        },
     )
 
 
 @staff_required
-@require_POST
 def holiday_delete(request, pk):
+    """GET asks for confirmation, POST deletes (and recomputes the sessions it touched)."""
     holiday = get_object_or_404(SchoolHoliday, pk=pk)
-    services.delete_holiday(actor=request.user, holiday=holiday)
-    messages.success(request, _("Vakantie verwijderd; sessies zijn herberekend."))
-    return redirect("academies_staff:holidays")
+    if request.method == "POST":
+        services.delete_holiday(actor=request.user, holiday=holiday)
+        messages.success(request, _("Vakantie verwijderd; sessies zijn herberekend."))
+        return redirect("academies_staff:holidays")
+    return render(
+        request,
+        "academies/activities/confirm.html",
+        {
+            "title": _("Schoolvakantie verwijderen?"),
+            "message": _(
+                "%(name)s (%(start)s – %(end)s) wordt verwijderd. Sessies op die dagen krijgen "
+                "opnieuw schooluren en tellen daardoor misschien minder KIND-uren."
+            )
+            % {
+                "name": holiday.name,
+                "start": holiday.start_date.strftime("%d-%m-%Y"),
+                "end": holiday.end_date.strftime("%d-%m-%Y"),
+            },
+            "button": _("Verwijderen"),
+            "cancel_url": reverse("academies_staff:holidays"),
+        },
+    )

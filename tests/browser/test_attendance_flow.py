@@ -4,6 +4,7 @@ participants and sees the period's KIND-uren update — in real Chromium."""
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from academies.models import Attendance
 from tests.browser.conftest import login
@@ -21,7 +22,7 @@ def test_member_registers_a_weekly_series_and_ticks_attendance(page):
     page.wait_for_url("**/academies/")
 
     page.get_by_role("link", name="Activiteiten, reeksen en aanwezigheden").click()
-    page.get_by_label("Code").fill("ROBO")
+    page.get_by_role("textbox", name="Code", exact=True).fill("ROBO")
     page.get_by_label("Titel").fill("Robotica voor beginners")
     page.get_by_role("button", name="Activiteit aanmaken").click()
     page.wait_for_url("**/activiteiten/*/")
@@ -44,19 +45,34 @@ def test_member_registers_a_weekly_series_and_ticks_attendance(page):
         page.wait_for_load_state()
 
     eligible = page.get_by_test_id("eligible-hours")
-    assert eligible.inner_text() == "0,0"
+    assert eligible.inner_text() == "0,00"
     for ref in ["K01", "K02", "K03"]:
         cell = page.get_by_role("button", name=f"{ref} aanwezig op 04-03-2026")
         cell.click()
         page.get_by_role("button", name=f"{ref} aanwezig op 04-03-2026", pressed=True).wait_for()
     # Three children × two hours on a Wednesday afternoon = 6 KIND-uren.
     page.wait_for_function(
-        "document.querySelector('[data-testid=eligible-hours]').textContent === '6,0'"
+        "document.querySelector('[data-testid=eligible-hours]').textContent === '6,00'"
     )
-    # Keyboard: Tab to a cell and press Enter to toggle it.
-    page.get_by_role("button", name="K01 aanwezig op 11-03-2026").focus()
+    # Keyboard: from K01's first cell, arrow right to the next session and press Enter;
+    # arrow down to K02 and press Space.
+    page.get_by_role("button", name="K01 aanwezig op 04-03-2026").focus()
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "K01 aanwezig op 11-03-2026"
     page.keyboard.press("Enter")
+    page.get_by_role("button", name="K01 aanwezig op 11-03-2026", pressed=True).wait_for()
+    page.get_by_role("button", name="K01 aanwezig op 11-03-2026").focus()
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "K02 aanwezig op 11-03-2026"
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="K02 aanwezig op 11-03-2026", pressed=True).wait_for()
     page.wait_for_function(
-        "document.querySelector('[data-testid=eligible-hours]').textContent === '8,0'"
+        "document.querySelector('[data-testid=eligible-hours]').textContent === '10,00'"
     )
-    assert Attendance.objects.filter(session__academy=academy).count() == 4
+    assert Attendance.objects.filter(session__academy=academy).count() == 5
+    # The period page shows the same figure and each session's KIND-uren.
+    page.goto(reverse("academies:period", args=[academy.pk, "2026-1"]))
+    assert page.get_by_test_id("eligible-hours").inner_text() == "10,00"
+    assert "Robotica voor beginners – VJ26" in page.locator("table").last.inner_text()
