@@ -256,13 +256,15 @@ ACTIVITY_FIELDS = ("title", "description", "stem_domains", "min_age", "max_age",
 @transaction.atomic
 def update_activity(*, actor, activity: Activity, **fields) -> Activity:
     """Change an activity's description (its code stays: register files refer to it)."""
+    # Compare with the stored row: a bound ModelForm has already changed ``activity``.
+    stored = Activity.objects.select_for_update().get(pk=activity.pk)
     changed = {}
     for name, value in fields.items():
         if name not in (*ACTIVITY_FIELDS, "is_public"):
             raise AcademyError(_("Dit veld kan je niet wijzigen."))
-        if getattr(activity, name) != value:
+        if getattr(stored, name) != value:
             changed[name] = value
-            setattr(activity, name, value)
+        setattr(activity, name, value)
     if changed:
         activity.save(update_fields=list(changed))
         record(actor=actor, action="activity.updated", obj=activity, payload=list(changed))

@@ -251,7 +251,7 @@ def period_detail(request, academy_id, code):
     except ValueError as error:
         raise Http404 from error
     period = get_or_create_reporting_period(half.code)
-    submit_form = SubmitReportForm(request.POST or None)
+    submit_form = SubmitReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         _academy(request, academy_id, edit=True)
         if submit_form.is_valid():

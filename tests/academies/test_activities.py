@@ -190,3 +190,207 @@ def test_series_grid_queries_do_not_grow_with_children(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["participants"]) == 40
+
+
+def _series_with_children(academy, n_sessions=2, children=2):
+    import_attendance(actor=None, academy=academy, rows=register_rows(n_sessions, children))
+    return Session.objects.filter(academy=academy).first().series
+
+
+def test_copy_a_participant_list_from_another_series(client, municipalities):
+    academy = recognised_academy()
+    source = _series_with_children(academy, 2, 3)
+    activity = source.activity
+    target = services.create_series(
+        actor=None,
+        activity=activity,
+        code="NJ26",
+        municipality=municipality("44021"),
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 12, 31),
+    )
+    member = make_member(academy)
+    client.force_login(member)
+    url = reverse("academies:series", args=[academy.pk, target.pk])
+    page = client.get(url).content.decode()
+    assert "Nog geen deelnemers in deze reeks" in page or "nog geen sessies" in page
+    response = client.post(url, {"action": "copy", "c-source": source.pk}, follow=True)
+    assert "3 deelnemers gekopieerd" in response.content.decode()
+    assert set(target.participants.values_list("ref", flat=True)) == {"K0000", "K0001", "K0002"}
+    # Copying again adds nobody; another academy's series cannot be chosen.
+    assert services.copy_participants(actor=member, source=source, target=target) == 0
+    foreign = _series_with_children(recognised_academy())
+    response = client.post(url, {"action": "copy", "c-source": foreign.pk})
+    assert response.status_code == 200 and target.participants.count() == 3
+    with pytest.raises(AcademyError):
+        services.copy_participants(actor=member, source=foreign, target=target)
+
+
+def test_edit_pages_change_activity_series_session_and_participant(client, municipalities):
+    academy = recognised_academy()
+    series = _series_with_children(academy)
+    client.force_login(make_member(academy))
+    a = academy.pk
+    response = client.post(
+        reverse("academies:activity_edit", args=[a, series.activity_id]),
+        {"title": "Robotica gevorderd", "min_age": 8, "max_age": 12, "format": "club"},
+    )
+    assert response.status_code == 302
+    series.activity.refresh_from_db()
+    assert (series.activity.title, series.activity.code) == ("Robotica gevorderd", "ROBOT")
+
+    # Moving the series to Leuven moves its sessions (their municipality is denormalised).
+    response = client.post(
+        reverse("academies:series_edit", args=[a, series.pk]),
+        {"place": "3000", "venue": "Bib", "start_date": "2026-03-01", "end_date": "2026-06-30"},
+    )
+    assert response.status_code == 302
+    assert set(series.sessions.values_list("municipality_id", flat=True)) == {"24062"}
+    # Dates that would leave a session outside the series are refused.
+    response = client.post(
+        reverse("academies:series_edit", args=[a, series.pk]),
+        {"place": "3000", "venue": "", "start_date": "2026-03-10", "end_date": "2026-06-30"},
+    )
+    assert "sessies buiten deze data" in response.content.decode()
+
+    session = series.sessions.order_by("date").first()
+    response = client.post(
+        reverse("academies:session_edit", args=[a, session.pk]),
+        {"date": "2026-03-09", "start_time": "14:00", "end_time": "16:00"},  # a Monday
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.counted_minutes, session.school_minutes) == (30, 90)
+
+    participant = academy.participants.get(ref="K0000")
+    url = reverse("academies:participant_edit", args=[a, participant.pk])
+    response = client.post(url, {"birth_year": "2099", "residence_postal_code": ""})
+    assert "in de toekomst" in response.content.decode()
+    client.post(url + "?terug=https://evil.example/", {"birth_year": "2014"})
+    participant.refresh_from_db()
+    assert participant.birth_year == 2014
+
+
+def test_deleting_asks_for_confirmation_first(client, municipalities):
+    academy = recognised_academy()
+    series = _series_with_children(academy, 2, 2)
+    client.force_login(make_member(academy))
+    session = series.sessions.first()
+    url = reverse("academies:session_delete", args=[academy.pk, session.pk])
+    page = client.get(url).content.decode()
+    assert "Sessie verwijderen?" in page and "2 aanwezigheden" in page
+    assert Session.objects.filter(pk=session.pk).exists()
+    client.post(url)
+    assert not Session.objects.filter(pk=session.pk).exists()
+    assert Attendance.objects.filter(session__series=series).count() == 2
+
+    participant = series.participants.get(ref="K0001")
+    url = reverse("academies:participant_unenrol", args=[academy.pk, series.pk, participant.pk])
+    assert "Deelnemer uit de reeks halen?" in client.get(url).content.decode()
+    assert series.participants.count() == 2
+    client.post(url)
+    assert list(series.participants.values_list("ref", flat=True)) == ["K0000"]
+    assert not Attendance.objects.filter(participant=participant).exists()
+
+
+def test_submitting_a_period_report_needs_an_explicit_confirmation(client, municipalities):
+    academy = recognised_academy()
+    _series_with_children(academy)
+    client.force_login(make_member(academy))
+    url = reverse("academies:period", args=[academy.pk, "2026-1"])
+    response = client.post(url, {})
+    assert "Vink aan dat je het rapport wil indienen" in response.content.decode()
+    assert not academy.period_reports.filter(submitted_at__isnull=False).exists()
+    client.post(url, {"confirm": "on"})
+    assert academy.period_reports.get().is_locked
+
+
+def test_locked_cells_are_read_only_and_a_refused_toggle_says_why(client, municipalities):
+    academy = recognised_academy()
+    series = _series_with_children(academy)
+    member = make_member(academy)
+    client.force_login(member)
+    period = get_or_create_reporting_period("2026-1")
+    submit_period_report(actor=member, academy=academy, period=period)
+    page = client.get(reverse("academies:series", args=[academy.pk, series.pk])).content.decode()
+    assert page.count("disabled") == 4 and "hx-post" not in page
+    session, participant = series.sessions.first(), series.participants.first()
+    response = client.post(
+        reverse("academies:attendance_toggle", args=[academy.pk, session.pk, participant.pk]),
+        {"present": "0"},
+    )
+    assert response.status_code == 200 and "HX-Trigger" not in response
+    body = response.content.decode()
+    assert 'role="alert"' in body and "ingediend" in body and 'aria-pressed="true"' in body
+    assert Attendance.objects.filter(session=session, participant=participant).exists()
+
+
+def test_period_page_gives_each_session_its_kind_hours_and_reasons(client, municipalities):
+    academy = recognised_academy()
+    rows = register_rows(1, 2)  # Saturday 7 March 10–12: 2 children, counts fully
+    rows += [
+        _row(
+            series_code="MA",
+            session_date="2026-03-16",
+            start_time="14:00",
+            end_time="16:00",
+            participant_ref="K9",
+            birth_year="2022",
+        )
+    ]
+    import_attendance(actor=None, academy=academy, rows=rows)
+    client.force_login(make_member(academy))
+    url = reverse("academies:period", args=[academy.pk, "2026-1"])
+    page = client.get(url).content.decode()
+    assert "4,00" in page  # 2 children × 2 h
+    assert "90 min tijdens de schooluren" in page and "1 kind buiten 5–18 jaar" in page
+    only_losses = client.get(url, {"verlies": "1"})
+    sessions = list(only_losses.context["page"])
+    assert [s.date for s in sessions] == [date(2026, 3, 16)]
+    assert (sessions[0].earned, sessions[0].outside_age) == (0, 1)
+
+
+def test_activity_list_filters_and_paginates(client, municipalities, django_assert_max_num_queries):
+    academy = recognised_academy()
+    for i in range(30):
+        Activity.objects.create(
+            academy=academy, code=f"C{i:02d}", title=f"Club {i:02d}", format="club"
+        )
+    Activity.objects.create(academy=academy, code="KAMP", title="Zomerkamp", format="camp")
+    client.force_login(make_member(academy))
+    url = reverse("academies:activities", args=[academy.pk])
+    response = client.get(url)
+    assert len(response.context["page"]) == 25 and response.context["page"].paginator.count == 31
+    assert "pagina=2" in response.content.decode()
+    assert [a.code for a in client.get(url, {"q": "zomer"}).context["page"]] == ["KAMP"]
+    assert [a.code for a in client.get(url, {"vorm": "camp"}).context["page"]] == ["KAMP"]
+    response = client.get(url, {"q": "niets"})
+    assert "Geen activiteiten gevonden met deze filters" in response.content.decode()
+    with django_assert_max_num_queries(12):
+        client.get(url, {"vorm": "club", "pagina": "2"})
+
+
+def test_holiday_page_asks_before_deleting_and_paginates(client, django_assert_max_num_queries):
+    from academies.models import SchoolHoliday
+
+    staff = make_staff()
+    client.force_login(staff)
+    holiday = SchoolHoliday.objects.create(
+        name="Herfstvakantie", start_date=date(2026, 11, 2), end_date=date(2026, 11, 8)
+    )
+    url = reverse("academies_staff:holiday_delete", args=[holiday.pk])
+    assert "Schoolvakantie verwijderen?" in client.get(url).content.decode()
+    assert SchoolHoliday.objects.exists()
+    list_url = reverse("academies_staff:holidays")
+    client.get(list_url)
+    with django_assert_max_num_queries(15) as few:
+        client.get(list_url)
+    SchoolHoliday.objects.bulk_create(
+        SchoolHoliday(name=f"Vrije dag {i}", start_date=date(2025, 1, 1), end_date=date(2025, 1, 1))
+        for i in range(80)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(list_url)
+    assert len(response.context["page"]) == 50
+    client.post(url)
+    assert not SchoolHoliday.objects.filter(pk=holiday.pk).exists()
