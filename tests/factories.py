@@ -237,3 +237,14 @@ def academy_roles(academy=None) -> AcademyRoles:
         other=make_admin(AcademyFactory()),
         staff=make_staff(),
     )
+
+
+def load_reference_data_once(django_db_blocker) -> None:
+    """Load the municipalities into the test database outside any test transaction, so a
+    module's tests do not reload them one by one (``ensure_municipalities`` then finds them;
+    a transactional test that flushes them gets them back the same way)."""
+    with django_db_blocker.unblock():
+        ensure_municipalities()
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
