@@ -29,7 +29,10 @@ def register_academy(*, actor, **fields) -> Academy:
 def update_academy(*, actor, academy: Academy, **fields) -> Academy:
     if not is_admin(actor, academy):
         raise AcademyError(_("Enkel een beheerder kan het profiel wijzigen."))
-    changed = {k: str(v) for k, v in fields.items() if getattr(academy, k) != v}
+    # Compare with the stored row: a ModelForm has already copied the new values onto
+    # ``academy`` by the time a view calls this.
+    stored = Academy.objects.select_for_update().get(pk=academy.pk)
+    changed = {k: str(v) for k, v in fields.items() if getattr(stored, k) != v}
     for name, value in fields.items():
         setattr(academy, name, value)
     academy.save()
