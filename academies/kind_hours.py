@@ -10,15 +10,13 @@ One KIND-uur = 60 child-minutes.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
+from .eligibility import MAX_AGE, MIN_AGE
 from .models import Attendance, Recognition
-
-MIN_AGE = 5
-MAX_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -68,3 +66,31 @@ def child_minutes_by_academy_and_municipality(
         ChildMinutes(r["session__academy_id"], r["session__municipality_id"], r["total"])
         for r in rows
     ]
+
+
+def child_minutes_by_municipality(start: date, end: date, *, academy_ids=None) -> dict[str, int]:
+    """Eligible child-minutes per municipality (REFNIS), all academies together."""
+    rows = (
+        eligible_attendance(start, end, academy_ids=academy_ids)
+        .values("session__municipality_id")
+        .annotate(total=Sum("session__counted_minutes"))
+        .order_by("session__municipality_id")
+    )
+    return {r["session__municipality_id"]: r["total"] for r in rows}
+
+
+def child_minutes_by_period(start: date, end: date, *, academy_ids=None) -> dict[str, int]:
+    """Eligible child-minutes per half-year period ("2016-1", "2016-2"), in one query."""
+    half = Case(
+        When(session__date__month__lte=6, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    rows = (
+        eligible_attendance(start, end, academy_ids=academy_ids)
+        .annotate(year=ExtractYear("session__date"), half=half)
+        .values("year", "half")
+        .annotate(total=Sum("session__counted_minutes"))
+        .order_by("year", "half")
+    )
+    return {f"{r['year']}-{r['half']}": r["total"] for r in rows}

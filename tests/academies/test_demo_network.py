@@ -1,9 +1,13 @@
 """The demo network at scale 1 has the published 2016 orders of magnitude (±10%)."""
 
+from datetime import date
+
 import pytest
 
 from academies.demo_network import generate_network
-from academies.models import Session
+from academies.eligibility import Reason
+from academies.models import Participant, Recognition, Session
+from academies.selectors_activities import period_summary
 from reporting.selectors import network_statistics
 
 PUBLISHED_2016 = {
@@ -27,5 +31,13 @@ def test_scale_1_matches_the_published_2016_figures_within_10_percent(municipali
     assert Session.objects.filter(school_minutes__gt=0).exists()
     assert Session.objects.exclude(municipality__region="02000").exists()
     assert stats.municipalities > 100
+    # 4- and 19-year-olds attend (and do not count), and one recognition starts mid-period.
+    ages = {2016 - y for y in Participant.objects.values_list("birth_year", flat=True).distinct()}
+    assert {4, 19} <= ages
+    assert Recognition.objects.filter(valid_from=date(2016, 4, 1)).exists()
+    late = Recognition.objects.filter(valid_from=date(2016, 4, 1)).first().academy
+    assert Session.objects.filter(academy=late, date__lt=date(2016, 4, 1)).exists()
+    summary_h1 = period_summary(late, date(2016, 1, 1), date(2016, 6, 30))
+    assert Reason.NOT_RECOGNISED in summary_h1.lost
     # Deterministic: the same seed gives the same network shape.
     assert Session.objects.count() == summary.sessions

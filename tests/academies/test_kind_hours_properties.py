@@ -1,7 +1,7 @@
 """Property-based tests: KIND-uren do not depend on row order, and a file imported in two
 parts gives the same totals as the whole file."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -108,4 +108,35 @@ def test_importing_a_file_in_two_parts_gives_the_same_totals(municipalities, spe
     if rows[cut:]:
         import_attendance(actor=None, academy=parts, rows=rows[cut:])
     assert _totals(whole) == _totals(parts)
+    _reset()
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(specs=st.lists(row, min_size=1, max_size=30))
+def test_totals_per_academy_municipality_and_period_agree(municipalities, specs):
+    from academies.kind_hours import child_minutes_by_municipality, child_minutes_by_period
+
+    rows = _rows(specs)
+    # Move every other row to the second half of the year (same weekday, 26 weeks later).
+    for i, r in enumerate(rows):
+        if i % 2:
+            r["session_date"] = (
+                date.fromisoformat(r["session_date"]) + timedelta(weeks=26)
+            ).isoformat()
+    academy = recognised_academy()
+    import_attendance(actor=None, academy=academy, rows=rows)
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    lines = child_minutes_by_academy_and_municipality(*year)
+    by_place = child_minutes_by_municipality(*year)
+    by_period = child_minutes_by_period(*year)
+    total = sum(line.child_minutes for line in lines)
+    assert sum(by_place.values()) == total == sum(by_period.values())
+    assert set(by_period) <= {"2026-1", "2026-2"}
+    assert by_period.get("2026-1", 0) == sum(
+        line.child_minutes for line in child_minutes_by_academy_and_municipality(*PERIOD)
+    )
+    assert "21004" not in by_place  # Brussels never counts
     _reset()
