@@ -2,6 +2,7 @@
 
 import csv
 import io
+import tempfile
 import zipfile
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from stemnet.periods import HalfYear
 
 from . import services
 from .forms import ParametersForm, ReasonForm
-from .models import CalculationRun, PeriodStatus
+from .models import CalculationRun, PeriodStatus, RunStatus
 from .selectors import awards_of, letters_for_user, periods, run_totals
 from .services import SubsidyError
 
@@ -68,6 +69,10 @@ def period_detail(request, code):
             "reason_form": ReasonForm(),
             "run": run,
             "runs": period.runs.select_related("started_by")[:10],
+            "stale": run is not None
+            and not period.is_frozen
+            and run.status == RunStatus.SUCCEEDED
+            and services.parameters_changed_since(period, run),
             "awards": awards,
             "totals": run_totals(run) if run else None,
             "Status": PeriodStatus,
@@ -79,6 +84,11 @@ def period_detail(request, code):
 @require_POST
 def period_transition(request, code, to):
     period = _period(code)
+    if to == PeriodStatus.APPROVED and not request.POST.get("confirm"):
+        messages.error(
+            request, _("Vink de bevestiging aan: goedgekeurde bedragen liggen definitief vast.")
+        )
+        return redirect(period)
     try:
         services.transition(
             actor=request.user, period=period, to=to, reason=request.POST.get("reason", "")
@@ -149,6 +159,11 @@ def what_if(request, code):
 @require_POST
 def send_letters(request, code):
     period = _period(code)
+    if not request.POST.get("confirm"):
+        messages.error(
+            request, _("Vink de bevestiging aan: de academies krijgen een e-mail over hun brief.")
+        )
+        return redirect(period)
     try:
         n = services.send_letters(actor=request.user, period=period)
     except SubsidyError as error:
@@ -197,23 +212,29 @@ def export_awards(request, code, fmt):
 
 @staff_required
 def letters_zip(request, code):
+    """All letters of the approved run in one ZIP, spooled to disk above a few MB (1,300
+    letters are tens of MB). PDFs are compressed already: stored, not deflated."""
     period = _period(code)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for letter in letters_for_user(request.user).filter(award__run=period.approved_run):
+    if period.approved_run_id is None:
+        raise Http404
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+        for letter in letters_for_user(request.user).filter(award__run=period.approved_run_id):
             with letter.file.open("rb") as handle:
                 archive.writestr(f"{letter.award.reference}.pdf", handle.read())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="brieven-{code}.zip"'
-    return response
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"brieven-{code}.zip", content_type="application/zip"
+    )
 
 
 @login_required
 def my_letters(request):
     letters = letters_for_user(request.user).order_by(
-        "-award__run__period__reporting_period__start_date"
+        "-award__run__period__reporting_period__start_date", "award__academy__name", "pk"
     )
-    return render(request, "subsidies/my_letters.html", {"letters": letters})
+    page = Paginator(letters, 50).get_page(request.GET.get("pagina"))
+    return render(request, "subsidies/my_letters.html", {"letters": page})
 
 
 @login_required

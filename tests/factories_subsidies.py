@@ -9,14 +9,14 @@ from tests.factories import make_member, make_staff
 from tests.factories_activities import recognised_academy, register_rows
 
 
-def network(n_academies=3):
+def network(n_academies=3, *, start=date(2026, 1, 3), prefix="Academie"):
     """Academies with 1, 2, 3 … × 10 sessions of 2 h with 5 children in Gent (and the
-    last one also in Leuven), each with an admin."""
+    last one also in Leuven) from ``start`` on, each with an admin."""
     academies = []
     for i in range(1, n_academies + 1):
-        academy = recognised_academy(name=f"Academie {i}")
+        academy = recognised_academy(name=f"{prefix} {i}")
         make_member(academy, role=MemberRole.ADMIN, email=f"admin{academy.pk}@example.org")
-        rows = register_rows(10 * i, 5, start=date(2026, 1, 3))
+        rows = register_rows(10 * i, 5, start=start)
         if i == n_academies:
             rows += [
                 {
@@ -25,7 +25,7 @@ def network(n_academies=3):
                     "location_nis": "24062",
                     "residence_postal_code": "3000",
                 }
-                for r in register_rows(4, 5, start=date(2026, 1, 3))
+                for r in register_rows(4, 5, start=start)
             ]
         import_attendance(actor=None, academy=academy, rows=rows)
         academies.append(academy)

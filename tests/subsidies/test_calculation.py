@@ -262,6 +262,7 @@ def test_payment_export_and_letter_permissions(
     assert client.get(reverse("subsidies_staff:export_xlsx", args=[period.code])).status_code == 200
     zipped = client.get(reverse("subsidies_staff:letters_zip", args=[period.code]))
     assert zipped["Content-Type"] == "application/zip"
+    _close(zipped)
     first, second = Award.objects.filter(run=period.approved_run).order_by("academy_id")[:2]
     member = make_member(first.academy)
     client.force_login(member)

@@ -1,4 +1,9 @@
+"""``manage.py compute_subsidies PERIOD [--dry-run] [--csv FILE]``: the figures of the staff
+page, from the command line (a real run unless --dry-run)."""
+
 import csv
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +18,11 @@ from subsidies.scheme import Outcome
 
 def _eur(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _two_decimals(value: Fraction) -> str:
+    """An exact Fraction shown with two decimals (as the staff page does), without floats."""
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01")))
 
 
 class Command(BaseCommand):
@@ -38,11 +48,17 @@ class Command(BaseCommand):
         else:
             try:
                 with transaction.atomic():
-                    run = services.start_run(actor=None, period=period)
+                    run = services.start_run(actor=None, period=period, enqueue=False)
             except services.SubsidyError as error:
                 raise CommandError(str(error)) from error
-            services.execute_run(run.pk)
+            if services.execute_run(run.pk) is None:
+                raise CommandError(f"Run #{run.pk} was taken by another process.")
+            run.refresh_from_db()
+            self.stdout.write(f"run #{run.pk} stored, fingerprint {run.fingerprint}")
             outcome = services.preview(period)  # same inputs and parameters as the run
+            stored = dict(run.awards.values_list("academy_id", "amount_cents"))
+            if stored != {a.academy_id: a.amount_cents for a in outcome.awards}:
+                raise CommandError("The data changed while computing; run the command again.")
         self._report(outcome, options["csv"])
 
     def _report(self, outcome: Outcome, path: Path | None) -> None:
@@ -51,8 +67,8 @@ class Command(BaseCommand):
             [
                 academies[a.academy_id].enterprise_number,
                 academies[a.academy_id].name,
-                f"{float(a.kind_hours):.2f}",
-                f"{float(a.points):.2f}",
+                _two_decimals(a.kind_hours),
+                _two_decimals(a.points),
                 _eur(a.amount_cents),
             ]
             for a in outcome.awards
