@@ -394,3 +394,30 @@ def test_holiday_page_asks_before_deleting_and_paginates(client, django_assert_m
     assert len(response.context["page"]) == 50
     client.post(url)
     assert not SchoolHoliday.objects.filter(pk=holiday.pk).exists()
+
+
+def test_staff_reopen_a_submitted_report_with_a_reason(
+    client, municipalities, django_assert_max_num_queries
+):
+    period = get_or_create_reporting_period("2026-1")
+    academies = [recognised_academy() for _ in range(3)]
+    for academy in academies:
+        submit_period_report(actor=make_member(academy), academy=academy, period=period)
+    staff = make_staff()
+    client.force_login(staff)
+    url = reverse("academies_staff:reports")
+    with django_assert_max_num_queries(15):
+        response = client.get(url, {"periode": "2026-1"})
+    assert len(response.context["page"]) == 3
+    report = academies[0].period_reports.get()
+    reopen_url = reverse("academies_staff:report_reopen", args=[report.pk])
+    response = client.post(reopen_url, {"reason": ""})
+    assert "Dit veld is verplicht" in response.content.decode()
+    assert academies[0].period_reports.get().is_locked
+    response = client.post(reopen_url, {"reason": "Sessie van 14 maart vergeten"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert not report.is_locked and report.reopen_reason == "Sessie van 14 maart vergeten"
+    assert academies[1].period_reports.get().is_locked
+    client.force_login(make_member(academies[0]))
+    assert client.get(url).status_code == 403
