@@ -35,5 +35,11 @@ def points(value) -> str:
 
 
 @register.filter
+def points_cents(value) -> str:
+    """Exact cents (a Fraction or its text) → euro with two decimals: '250' → '2,50'."""
+    return points(Fraction(value) / 100)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")

@@ -4,6 +4,7 @@ frozen admin, the ZIP of all letters, re-rendering, exports and constant query c
 import io
 import zipfile
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -26,7 +27,7 @@ from subsidies.models import (
     PeriodStatus,
     RunStatus,
 )
-from subsidies.templatetags.cents import euro
+from subsidies.templatetags.cents import euro, points
 from tests.factories import make_member, make_staff
 from tests.factories_subsidies import closed_period, network
 from tests.subsidies.test_calculation import _close
@@ -421,3 +422,33 @@ def test_list_pages_use_a_constant_number_of_queries(
     url = later.get_absolute_url()
     with django_assert_max_num_queries(detail_before):
         assert client.get(url).status_code == 200  # more awards, all with letters
+
+
+def test_the_letter_explains_a_binding_cap_and_the_spread_bonus(
+    municipalities, django_capture_on_commit_callbacks
+):
+    from subsidies.letters import letter_html, render_pdf
+
+    network(3)
+    period, staff = closed_period(
+        budget_cents=600_000,
+        academy_cap_cents=250_000,
+        spread_bonus=Decimal("0.1"),
+        spread_cap=Decimal("0.3"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_run(actor=staff, period=period)
+    awards = Award.objects.filter(run__period=period).select_related(
+        "academy__municipality", "run__period__reporting_period"
+    )
+    texts = {a.academy_id: (a, _text(render_pdf(letter_html(a)))) for a in awards}
+    capped = [a for a, text in texts.values() if "daarop begrensd" in text]
+    assert [a.amount_cents for a in capped] == [250_000]
+    for award, text in texts.values():
+        assert "Uw maximum was EUR 2.500,00 (EUR 2.500,00 per academie)" in text
+        if award not in capped:
+            assert "dat werd niet bereikt" in text
+    # The academy in Gent and Leuven: 2 municipalities, +10 % on its KIND-uren.
+    spread, text = texts[max(texts)]
+    assert "(1 + 10% spreidingsbonus voor 2 gemeenten" in text
+    assert f"= {points(spread.points)} punten" in text
