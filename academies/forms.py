@@ -163,7 +163,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
-    action = forms.CharField(widget=forms.HiddenInput)
+    # Set by the button staff press (one per legal action); the service decides legality.
+    action = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Reden of toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -175,3 +176,11 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean(self):
+        from .workflow import ACTIONS
+
+        data = super().clean()
+        if data.get("action") not in ACTIONS:
+            raise forms.ValidationError(_("Kies een beslissing."))
+        return data

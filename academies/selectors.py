@@ -10,6 +10,7 @@ from stemnet.roles import is_staff_member
 from .models import (
     Academy,
     ApplicationState,
+    Invitation,
     MemberRole,
     Membership,
     Recognition,
@@ -33,6 +34,22 @@ def memberships_of(user):
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("academy").order_by("academy__name")
+
+
+def open_invitations_for(user):
+    """Invitations waiting for one of the user's verified addresses: someone who signed up
+    after being invited finds them on their start page, even without the link at hand."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, email__in=emails)
+        .exclude(academy__memberships__user=user)
+        .select_related("academy")
+        .order_by("created_at", "id")
+    )
 
 
 def is_academy_admin(user, academy) -> bool:

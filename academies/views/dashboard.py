@@ -5,7 +5,13 @@ from django.utils import timezone
 from stemnet.periods import HalfYear
 
 from ..permissions import can_manage_academy
-from ..selectors import current_academy, current_recognition, latest_application, memberships_of
+from ..selectors import (
+    current_academy,
+    current_recognition,
+    latest_application,
+    memberships_of,
+    open_invitations_for,
+)
 from ..selectors_activities import period_summary
 
 
@@ -22,6 +28,7 @@ def dashboard(request):
         {
             "academy": academy,
             "memberships": memberships_of(request.user),
+            "invitations": open_invitations_for(request.user),
             "can_manage": can_manage_academy(request.user, academy),
             "recognition": current_recognition(academy),
             "application": latest_application(academy),
@@ -34,4 +41,6 @@ def dashboard(request):
 @login_required
 def start(request):
     """For a signed-up user without an academy: create one or wait for an invitation."""
-    return render(request, "academies/start.html")
+    return render(
+        request, "academies/start.html", {"invitations": open_invitations_for(request.user)}
+    )

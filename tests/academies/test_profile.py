@@ -310,3 +310,36 @@ def test_a_user_of_two_academies_switches_between_them(client):
     page = client.get(reverse("academies:dashboard"))
     assert page.context["academy"] == second
     assert page.context["can_manage"] is False  # a plain member there
+
+
+def test_someone_invited_before_signing_up_finds_the_invitation_on_the_start_page(client):
+    roles = academy_roles()
+    invitation = org_services.invite(
+        actor=roles.admin,
+        academy=roles.academy,
+        email="later@example.org",
+        role="member",
+        accept_url=str,
+    )
+    newcomer = UserFactory(email="later@example.org")
+    client.force_login(newcomer)
+    response = client.get(reverse("academies:start"))
+    assert list(response.context["invitations"]) == [invitation]
+    link = reverse("academies:accept_invitation", args=[invitation.token])
+    assert link in response.content.decode()
+    client.post(link)
+    assert Membership.objects.filter(user=newcomer, academy=roles.academy).exists()
+    assert list(client.get(reverse("academies:dashboard")).context["invitations"]) == []
+
+
+def test_an_unverified_address_sees_no_invitations(client):
+    roles = academy_roles()
+    org_services.invite(
+        actor=roles.admin,
+        academy=roles.academy,
+        email="onbevestigd@example.org",
+        role="member",
+        accept_url=str,
+    )
+    client.force_login(UserFactory(email="onbevestigd@example.org", verified=False))
+    assert list(client.get(reverse("academies:start")).context["invitations"]) == []

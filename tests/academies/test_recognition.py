@@ -443,3 +443,33 @@ def test_every_step_mails_all_admins_of_the_academy_and_no_one_else(
         "[STEM-academies] Erkenningsaanvraag: Opnieuw ingediend",
         "[STEM-academies] Erkenningsaanvraag: Erkend",
     ]
+
+
+def test_a_decision_without_a_chosen_action_is_refused_visibly(client, people):
+    application = application_in_state(S.SUBMITTED, people.academy)
+    client.force_login(people.staff)
+    response = client.post(
+        reverse("academies_staff:decide", args=[application.pk]), {"reason": "?"}
+    )
+    assert response.status_code == 400
+    assert "Kies een beslissing." in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
+
+
+def test_the_public_catalogue_renders_in_a_constant_number_of_queries(
+    client, municipalities, django_assert_max_num_queries
+):
+    places = list(Municipality.objects.flemish().order_by("refnis")[:40])
+    _bulk_applications(200, places)
+    Recognition.objects.bulk_create(
+        Recognition(academy_id=a.academy_id, application=a, valid_from=date(2025, 1, 1))
+        for a in RecognitionApplication.objects.filter(state=S.RECOGNISED)
+    )
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("academies:catalogue"))
+    assert response.context["page"].paginator.count == 50
+    assert len(response.context["page"].object_list) == 30
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("academies:catalogue"), {"provincie": places[0].province_id})
+    assert response.status_code == 200
