@@ -82,6 +82,25 @@ def test_submitted_report_locks_the_period_until_staff_reopen_it(municipalities)
     with pytest.raises(Exception) as rejected:
         import_attendance(actor=member, academy=academy, rows=register_rows(3, 2))
     assert "afgesloten of ingediende periode" in str(rejected.value.result.errors[0])
+    # Every other write that touches the period is refused too.
+    for attempt in (
+        lambda: services.delete_session(actor=member, session=session),
+        lambda: services.update_session(
+            actor=member, session=session, day=session.date, start_time=time(9), end_time=time(11)
+        ),
+        lambda: services.unenrol(actor=member, series=session.series, participant=participant),
+        lambda: services.update_participant(actor=member, participant=participant, birth_year=2011),
+        lambda: services.add_session(
+            actor=member,
+            series=session.series,
+            day=date(2026, 5, 2),
+            start_time=time(10),
+            end_time=time(12),
+        ),
+    ):
+        with pytest.raises(AcademyError, match="ingediend"):
+            attempt()
+    assert Attendance.objects.filter(session__academy=academy).count() == 4
     with pytest.raises(AcademyError, match="reden"):
         reopen_period_report(actor=make_staff(), report=report, reason=" ")
     reopen_period_report(actor=make_staff(), report=report, reason="Sessie vergeten")
