@@ -116,5 +116,6 @@ def test_task_runs_through_a_real_worker_on_the_filesystem_broker(tmp_path):
     publisher.conf.broker_transport_options = {
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
+        "control_folder": str(tmp_path / "celery" / "control"),
     }
     _run_through_worker(env, lambda token: publisher.send_task("stemnet.tasks.ping", args=[token]))
