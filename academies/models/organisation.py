@@ -79,6 +79,12 @@ class Academy(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("academies:detail", args=[self.pk])
 
+    @property
+    def enterprise_number_display(self) -> str:
+        """The KBO number as people write it: 0403.170.701."""
+        n = self.enterprise_number
+        return f"{n[:4]}.{n[4:7]}.{n[7:]}"
+
 
 class MemberRole(models.TextChoices):
     ADMIN = "admin", _("Beheerder")

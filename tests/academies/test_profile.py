@@ -343,3 +343,11 @@ def test_an_unverified_address_sees_no_invitations(client):
     )
     client.force_login(UserFactory(email="onbevestigd@example.org", verified=False))
     assert list(client.get(reverse("academies:start")).context["invitations"]) == []
+
+
+def test_the_profile_page_shows_the_kbo_number_as_people_write_it(client):
+    roles = academy_roles(AcademyFactory(enterprise_number="0403170701"))
+    client.force_login(roles.member)
+    body = client.get(reverse("academies:detail", args=[roles.academy.pk])).content.decode()
+    assert "0403.170.701" in body
+    assert "Profiel bewerken" not in body  # a plain member cannot edit

@@ -124,6 +124,7 @@ def test_sign_up_apply_changes_requested_resubmit_recognised(browser, live_serve
     staff_page.get_by_role("button", name="Aanpassingen vragen").click()
     staff_page.wait_for_url(f"**/aanvragen/{application.pk}/")
     assert staff_page.locator("#application-state").inner_text() == "Aanpassingen gevraagd"
+    _shot(staff_page, "staff-review")
 
     # 5. The academy sees the request and resubmits.
     page.reload()
@@ -133,6 +134,7 @@ def test_sign_up_apply_changes_requested_resubmit_recognised(browser, live_serve
     page.get_by_role("button", name="Opnieuw indienen").click()
     page.wait_for_load_state()
     assert page.locator("#application-state").inner_text() == "Opnieuw ingediend"
+    _shot(page, "academy-application")
 
     # 6. Staff recognise it.
     staff_page.reload()
