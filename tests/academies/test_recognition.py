@@ -475,3 +475,25 @@ def test_the_public_catalogue_renders_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(reverse("academies:catalogue"), {"provincie": places[0].province_id})
     assert response.status_code == 200
+
+
+def test_staff_withdraw_a_recognition_from_the_review_page(client, people):
+    application = application_in_state(S.RECOGNISED, people.academy, since=date(2025, 1, 1))
+    client.force_login(people.staff)
+    url = reverse("academies_staff:review", args=[application.pk])
+    page = client.get(url)
+    assert [a.code for a in page.context["actions"]] == ["withdraw"]
+    assert 'name="valid_until"' in page.content.decode()
+    response = client.post(
+        reverse("academies_staff:decide", args=[application.pk]),
+        {"action": "withdraw", "reason": "Geen activiteiten meer.", "valid_until": "2025-12-31"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == S.WITHDRAWN
+    assert application.recognition.valid_until == date(2025, 12, 31)
+    assert people.academy not in recognised_academies()
+    client.force_login(people.admin)
+    body = client.get(reverse("academies:dashboard")).content.decode()
+    assert "erkend sinds" not in body
+    assert "Erkenning ingetrokken" in body
