@@ -31,6 +31,31 @@ def test_academy_cap_binds_and_the_rest_goes_to_the_others():
     assert amounts(outcome) == {1: 50_000, 2: 25_000, 3: 25_000}
 
 
+def test_water_filling_cascades_when_the_rest_pushes_another_academy_over_its_cap():
+    rows = [(1, "44021", 600 * H), (2, "44021", 300 * H), (3, "44021", 100 * H)]
+    # Uncapped 60,000 / 30,000 / 10,000. Cap 40,000: academy 1 stops there; the other
+    # 60,000 split 3:1 gives academy 2 45,000, over the cap too: it stops at 40,000 and
+    # academy 3 takes the remaining 20,000.
+    outcome = calculate(rows, Parameters(budget_cents=100_000, academy_cap_cents=40_000))
+    assert amounts(outcome) == {1: 40_000, 2: 40_000, 3: 20_000}
+    assert outcome.unspent_cents == 0
+
+
+def test_the_smaller_of_the_academy_cap_and_the_rate_cap_counts():
+    rows = [(1, "44021", 600 * H), (2, "44021", 300 * H), (3, "44021", 100 * H)]
+    # 1 EUR per KIND-uur and EUR 500 per academy: caps 50,000 (academy), 30,000 (rate),
+    # 10,000 (rate); together 90,000 < budget: each gets its cap, 10,000 stays unspent.
+    params = Parameters(budget_cents=100_000, rate_cap_cents=F(100), academy_cap_cents=50_000)
+    outcome = calculate(rows, params)
+    assert [a.cap_cents for a in outcome.awards] == [50_000, 30_000, 10_000]
+    assert amounts(outcome) == {1: 50_000, 2: 30_000, 3: 10_000}
+    assert outcome.unspent_cents == 10_000
+    # With EUR 800 per academy: 60,000 / 30,000 / 10,000 = the budget exactly, uncapped
+    # shares equal to the caps.
+    params = Parameters(budget_cents=100_000, rate_cap_cents=F(100), academy_cap_cents=80_000)
+    assert amounts(calculate(rows, params)) == {1: 60_000, 2: 30_000, 3: 10_000}
+
+
 def test_rate_cap_binds_per_kind_hour():
     rows = [(1, "44021", 10 * H), (2, "44021", 1000 * H)]
     # 2 EUR per KIND-uur: academy 1 at most 2,000 cents, academy 2 at most 200,000 cents.
