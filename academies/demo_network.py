@@ -1,25 +1,37 @@
 """A realistic, deterministic demo network shaped like the 2016 STEM-academy network.
 
-At scale 1 one year has about 93 recognised academies, 662 activities, 1,227 series,
-210,000 KIND-uren and 26,000 children, spread over real Flemish municipalities, with the
-messy parts of real data: sessions partly in school hours, 4- and 19-year-olds, a
-recognition that starts mid-year, an academy still waiting for recognition, a session in
-Brussels. Attendance goes through the same import as academies' spreadsheets.
+At scale 1 one year has 130 academies of which 93 recognised, 662 activities, 1,227
+series, about 11,600 sessions, 144,000 attendance rows, 210,000 KIND-uren and 26,000
+children, spread over real Flemish municipalities, with the usual Flemish school holidays
+entered as staff would, and the messy parts of real data: weekday clubs that start before
+school is out, 4- and 19-year-olds, a recognition that starts mid-year, academies without
+recognition, a session in Brussels. Attendance goes through the same import as academies'
+spreadsheets; scale 10 is the network the benchmarks use.
 """
 
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.easter import easter
 from django.db import transaction
 
 from stemnet.models import Municipality, PostalCode
 
 from .imports import import_attendance
-from .models import Academy, Activity, ActivityFormat, LegalForm, Recognition, StemDomain
+from .models import (
+    Academy,
+    Activity,
+    ActivityFormat,
+    LegalForm,
+    Recognition,
+    SchoolHoliday,
+    StemDomain,
+)
+from .services.holidays import add_holiday
 
 ACADEMIES, ACTIVITIES, SERIES = 93, 662, 1227
-UNRECOGNISED = 4  # per scale: applied, not (yet) recognised
+UNRECOGNISED = 37  # per scale: applied, refused or lapsed (130 academies in all, like 2019)
 KINDS = [
     "TechniekClub",
     "CoderDojo",
@@ -64,22 +76,47 @@ def _kbo(n: int) -> str:
 
 
 def _series_plan(rng: random.Random, year: int):
-    """(format, first day, number of sessions, start hour, hours per session)."""
+    """(format, first day, number of sessions, start hour, hours per session, days between
+    sessions, chance that an enrolled child attends a session)."""
     kind = rng.random()
-    if kind < 0.55:  # weekly club on Wednesday afternoon or Saturday morning
+    if kind < 0.55:  # weekly one-hour club for a school term, children drop in and out
         weekday = rng.choice([2, 5, 5])
+        hour = 14 if weekday == 2 else 10
+        if rng.random() < 0.08:  # messy: a weekday club starting before school is out
+            weekday, hour = rng.choice([0, 1, 3, 4]), 15
         start = date(year, rng.choice([1, 2, 3, 9, 10]), 1)
         start += timedelta(days=(weekday - start.weekday()) % 7)
-        hour = 14 if weekday == 2 else 10
-        return ActivityFormat.CLUB, start, rng.randint(4, 10), hour, 2, 7
-    if kind < 0.85:  # one-off workshop on a Saturday or a holiday
+        return ActivityFormat.CLUB, start, rng.randint(12, 18), hour, 1, 7, 0.5
+    if kind < 0.85:  # workshop on one to three Saturdays
         start = date(year, rng.randint(1, 12), rng.randint(1, 28))
         start += timedelta(days=(5 - start.weekday()) % 7)
-        return ActivityFormat.WORKSHOP, start, rng.randint(1, 2), 13, 3, 7
-    # holiday camp: consecutive days in July or August, six hours a day
+        return ActivityFormat.WORKSHOP, start, rng.randint(1, 3), 13, 3, 7, 0.85
+    # holiday camp: consecutive weekdays in July or August, five hours a day
     start = date(year, rng.choice([7, 8]), rng.randint(1, 20))
     start += timedelta(days=(0 - start.weekday()) % 7)
-    return ActivityFormat.CAMP, start, rng.randint(3, 5), 9, 6, 1
+    return ActivityFormat.CAMP, start, rng.randint(3, 5), 9, 5, 1, 0.85
+
+
+def school_holidays(year: int) -> list[tuple[str, date, date]]:
+    """The usual Flemish school holidays of a year, as staff would enter them."""
+    easter_sunday = easter(year)
+    carnival = easter_sunday - timedelta(days=47)  # Shrove Tuesday
+    krokus = carnival - timedelta(days=carnival.weekday())
+    paas = (
+        easter_sunday - timedelta(days=6)
+        if easter_sunday.month == 4
+        else easter_sunday + timedelta(days=1)
+    )
+    november = date(year, 11, 1)
+    herfst = november - timedelta(days=november.weekday())
+    return [
+        ("Kerstvakantie", date(year, 1, 1), date(year, 1, 3 + (6 - date(year, 1, 3).weekday()))),
+        ("Krokusvakantie", krokus, krokus + timedelta(days=6)),
+        ("Paasvakantie", paas, paas + timedelta(days=13)),
+        ("Zomervakantie", date(year, 7, 1), date(year, 8, 31)),
+        ("Herfstvakantie", herfst, herfst + timedelta(days=6)),
+        ("Kerstvakantie", date(year, 12, 24), date(year, 12, 31)),
+    ]
 
 
 def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> NetworkSummary:
@@ -92,6 +129,9 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
         postal.setdefault(refnis, code)
     n_academies = ACADEMIES * scale
     offset = Academy.objects.count()
+    if not SchoolHoliday.objects.filter(start_date__year=year).exists():
+        for name, first, last in school_holidays(year):
+            add_holiday(actor=None, name=name, start_date=first, end_date=last)
 
     with transaction.atomic():
         academies = Academy.objects.bulk_create(
@@ -131,7 +171,7 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
             code = f"ACT{a + 1:02d}"
             title = rng.choice(TOPICS)
             for s in range(series_budget[activity_index]):
-                fmt, first, count, hour, hours, step = _series_plan(rng, year)
+                fmt, first, count, hour, hours, step, presence = _series_plan(rng, year)
                 place = rng.choice(places)
                 if rng.random() < 0.002:
                     place = "21004"  # Brussels: outside Flanders, never counted
@@ -142,15 +182,13 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
                     age = rng.choice([4] * 2 + list(range(6, 15)) * 10 + [19] * 2)
                     children.append((f"K{child_counter:06d}", year - age))
                 start_hour = hour
-                if fmt == ActivityFormat.CLUB and rng.random() < 0.08:
-                    start_hour = 14  # a weekday-afternoon club: partly in school hours
                 for k in range(count):
                     day = first + timedelta(days=k * step)
                     if day.year != year:
                         break
                     sessions += 1
                     for ref, birth_year in children:
-                        if rng.random() > 0.85:
+                        if rng.random() > presence:
                             continue
                         rows.append(
                             {
