@@ -172,7 +172,11 @@ class DecisionForm(forms.Form):
         label=_("Erkend vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     valid_until = forms.DateField(
-        label=_("Erkend tot en met (bij intrekking)"),
+        label=_("Erkend tot en met"),
+        help_text=_(
+            "Bij erkennen: leeg voor onbepaalde duur. Bij intrekken: de laatste erkende dag "
+            "(leeg = vandaag)."
+        ),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )

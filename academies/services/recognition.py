@@ -25,6 +25,7 @@ from ..workflow import ACADEMY, ACTIONS
 from . import AcademyError
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENTS = 10
 #: The academy may change its application (and add attachments) only in these states.
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED)
 SIGNATURES = {
@@ -72,6 +73,10 @@ def add_attachment(*, actor, application, upload) -> Attachment:
         raise AcademyError(_("Enkel een beheerder van de academie kan bijlagen toevoegen."))
     if application.state not in EDITABLE_STATES:
         raise AcademyError(_("Bijlagen toevoegen kan enkel bij een aanvraag in opmaak."))
+    if application.attachments.count() >= MAX_ATTACHMENTS:
+        raise AcademyError(
+            _("Een aanvraag heeft hoogstens %(n)s bijlagen.") % {"n": MAX_ATTACHMENTS}
+        )
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise AcademyError(_("Een bijlage mag hoogstens 5 MB groot zijn."))
     head = upload.read(16)
@@ -157,9 +162,15 @@ def take_action(
         application.submitted_at = timezone.now()
     recognised_from = until = None
     if action == "recognise":
+        # An end date is optional: a provisional recognition runs one year, a full one three.
         recognised_from = valid_from or today
+        if valid_until and valid_until < recognised_from:
+            raise AcademyError(_("De einddatum ligt voor de start van de erkenning."))
         Recognition.objects.create(
-            academy=application.academy, application=application, valid_from=recognised_from
+            academy=application.academy,
+            application=application,
+            valid_from=recognised_from,
+            valid_until=valid_until,
         )
         application.decided_at = timezone.now()
     elif action == "refuse":
@@ -187,7 +198,7 @@ def take_action(
         obj=application,
         payload={"from": previous, "to": step.target, "reason": reason}
         | ({"valid_from": recognised_from.isoformat()} if recognised_from else {})
-        | ({"valid_until": until.isoformat()} if until else {}),
+        | ({"valid_until": (until or valid_until).isoformat()} if until or valid_until else {}),
     )
     _notify_admins(application, reason, recognised_from=recognised_from)
     return application

@@ -497,3 +497,53 @@ def test_staff_withdraw_a_recognition_from_the_review_page(client, people):
     body = client.get(reverse("academies:dashboard")).content.decode()
     assert "erkend sinds" not in body
     assert "Erkenning ingetrokken" in body
+
+
+def test_a_provisional_recognition_has_an_end_date_and_lapses(client, people):
+    application = application_in_state(S.SUBMITTED, people.academy)
+    with pytest.raises(AcademyError, match="voor de start"):
+        services.take_action(
+            actor=people.staff,
+            application=application,
+            action="recognise",
+            valid_from=date(2026, 1, 1),
+            valid_until=date(2025, 12, 31),
+        )
+    assert not Recognition.objects.exists()
+    client.force_login(people.staff)
+    response = client.post(
+        reverse("academies_staff:decide", args=[application.pk]),
+        {"action": "recognise", "valid_from": "2026-01-01", "valid_until": "2026-12-31"},
+    )
+    assert response.status_code == 302
+    recognition = Recognition.objects.get()
+    assert (recognition.valid_from, recognition.valid_until) == (
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+    )
+    assert AuditEvent.objects.get(action="recognition.recognise").payload["valid_until"] == (
+        "2026-12-31"
+    )
+    assert current_recognition(people.academy, on=date(2026, 12, 31)) == recognition
+    assert current_recognition(people.academy, on=date(2027, 1, 1)) is None
+
+
+def test_an_application_has_at_most_ten_attachments(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import pdf_bytes
+
+    application = application_in_state(S.DRAFT, people.academy)
+    for i in range(services.MAX_ATTACHMENTS):
+        services.add_attachment(
+            actor=people.admin,
+            application=application,
+            upload=SimpleUploadedFile(f"b{i}.pdf", pdf_bytes()),
+        )
+    with pytest.raises(AcademyError, match="hoogstens 10 bijlagen"):
+        services.add_attachment(
+            actor=people.admin,
+            application=application,
+            upload=SimpleUploadedFile("te-veel.pdf", pdf_bytes()),
+        )
+    assert application.attachments.count() == services.MAX_ATTACHMENTS
