@@ -7,15 +7,14 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.db import transaction
 
 from academies.models import Academy, LegalForm, MemberRole, Membership
 from partnerships.models import Partnership
 from stemnet.models import Municipality
+from stemnet.roles import grant_staff
 
 DEMO_PASSWORD = "stem-demo-2026"  # noqa: S105  (printed for the local demo only)
 STAFF_EMAIL = "medewerker@vlaio.example.org"
@@ -87,7 +86,7 @@ def _network() -> None:
 def setup_demo() -> list[DemoAccount]:
     _network()
     staff = _user(STAFF_EMAIL)
-    staff.groups.add(Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)[0])
+    grant_staff(actor=None, user=staff)
     secret = _staff_totp(staff)
 
     member = _user(MEMBER_EMAIL)
