@@ -6,7 +6,7 @@ import pytest
 
 from academies.demo_network import generate_network
 from academies.eligibility import Reason
-from academies.models import Participant, Recognition, Session
+from academies.models import Participant, Recognition, SchoolHoliday, Session
 from academies.selectors_activities import period_summary
 from reporting.selectors import network_statistics
 
@@ -31,6 +31,10 @@ def test_scale_1_matches_the_published_2016_figures_within_10_percent(municipali
     assert Session.objects.filter(school_minutes__gt=0).exists()
     assert Session.objects.exclude(municipality__region="02000").exists()
     assert stats.municipalities > 100
+    # School holidays are staff data: summer camps on weekdays count in full.
+    assert SchoolHoliday.objects.filter(name="Zomervakantie").exists()
+    camp_days = Session.objects.filter(date__month=7, date__week_day__in=[2, 3, 4, 5, 6])
+    assert camp_days.exists() and not camp_days.filter(school_minutes__gt=0).exists()
     # 4- and 19-year-olds attend (and do not count), and one recognition starts mid-period.
     ages = {2016 - y for y in Participant.objects.values_list("birth_year", flat=True).distinct()}
     assert {4, 19} <= ages
