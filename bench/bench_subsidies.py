@@ -44,9 +44,10 @@ def _render_many(award_ids):
 
     awards = Award.objects.select_related("run__period__reporting_period", "academy__municipality")
     by_id = awards.in_bulk(set(award_ids))
+    cpu = time.process_time()
     for pk in award_ids:
         render_pdf(letter_html(by_id[pk]))
-    return len(award_ids)
+    return len(award_ids), time.process_time() - cpu
 
 
 def run(args) -> None:
@@ -99,7 +100,9 @@ def run(args) -> None:
     connection.close()
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        rendered = sum(pool.map(_render_many, chunks))
+        results = pool.map(_render_many, chunks)
+    rendered = sum(count for count, _cpu in results)
+    cpu_per_letter = sum(cpu for _count, cpu in results) / rendered
     batch_time = time.perf_counter() - started
 
     celery_batch = _celery_batch(args) if os.environ.get("REDIS_URL") else None
@@ -121,6 +124,10 @@ def run(args) -> None:
     print(
         f"{f'batch: {rendered} letters on 2 worker processes':<52} {batch_time:>8.1f}s "
         f"  ({rendered / batch_time:.1f} letters/s)"
+    )
+    print(
+        f"{'  of which CPU per letter in the batch (load-proof)':<52} "
+        f"{cpu_per_letter * 1000:>8.1f}ms"
     )
     if celery_batch:
         count, seconds = celery_batch

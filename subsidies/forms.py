@@ -51,8 +51,10 @@ class ParametersForm(forms.Form):
                 period.priority_municipalities.order_by("refnis").values_list("refnis", flat=True)
             ),
             "priority_weight": period.priority_weight,
-            "spread_bonus_pct": period.spread_bonus * 100,
-            "spread_cap_pct": period.spread_cap * 100,
+            # Four decimals of a fraction are two of a percentage: shown as such, so that
+            # the form posts back valid as it is.
+            "spread_bonus_pct": (period.spread_bonus * 100).quantize(Decimal("0.01")),
+            "spread_cap_pct": (period.spread_cap * 100).quantize(Decimal("0.01")),
         }
 
     def clean_priority_refnis(self):

@@ -130,7 +130,8 @@ def what_if(request, code):
     period = _period(code)
     form = ParametersForm(request.POST)
     if not form.is_valid():
-        return render(request, "subsidies/partials/what_if.html", {"form": form}, status=422)
+        # 200, not 422: htmx swaps only successful responses in, and the errors must show.
+        return render(request, "subsidies/partials/what_if.html", {"form": form})
     outcome = services.preview(period, form.overrides())
     ranked = sorted(outcome.awards, key=lambda a: (-a.amount_cents, a.academy_id))
     from academies.models import Academy

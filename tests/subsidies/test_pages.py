@@ -452,3 +452,48 @@ def test_the_letter_explains_a_binding_cap_and_the_spread_bonus(
     spread, text = texts[max(texts)]
     assert "(1 + 10% spreidingsbonus voor 2 gemeenten" in text
     assert f"= {points(spread.points)} punten" in text
+
+
+def test_the_parameters_form_posts_back_valid_as_shown(municipalities, client):
+    """Saved with a spread bonus of 12.5 %, the form shows values it accepts unchanged."""
+    network(1)
+    period, staff = closed_period(spread_bonus=Decimal("0.125"), spread_cap=Decimal("0.3"))
+    client.force_login(staff)
+    form = client.get(period.get_absolute_url()).context["form"]
+    data = {
+        name: "" if form[name].value() is None else str(form[name].value()) for name in form.fields
+    }
+    assert data["spread_bonus_pct"] == "12.50"
+    response = client.post(period.get_absolute_url(), {**data, "action": "parameters"})
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.spread_bonus == Decimal("0.125") and period.spread_cap == Decimal("0.3")
+
+
+def test_approval_waits_for_a_running_calculation(calculated, client):
+    period, staff = calculated
+    CalculationRun.objects.create(period=period, status=RunStatus.RUNNING)
+    client.force_login(staff)
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert "Goedkeuren kan zodra de laatste berekening klaar is" in page
+    assert 'name="confirm"' not in page
+    response = client.post(
+        reverse("subsidies_staff:transition", args=[period.code, PeriodStatus.APPROVED]),
+        {"confirm": "1"},
+        follow=True,
+    )
+    assert "geen afgewerkte berekening" in response.content.decode()
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.CALCULATED
+
+
+def test_what_if_shows_the_form_errors_where_htmx_swaps_them_in(calculated, client):
+    period, staff = calculated
+    client.force_login(staff)
+    response = client.post(
+        reverse("subsidies_staff:what_if", args=[period.code]),
+        {"budget_eur": "-5", "min_kind_hours": "0", "priority_weight": "0.5"},
+    )
+    assert response.status_code == 200  # htmx ignores 4xx responses by default
+    body = response.content.decode()
+    assert "Controleer de parameters" in body and 'id="what-if-result"' in body
