@@ -18,7 +18,7 @@ from stemnet.periods import HalfYear
 
 from . import services
 from .forms import ParametersForm, ReasonForm
-from .models import CalculationRun, PeriodStatus, RunStatus
+from .models import AwardLetter, CalculationRun, PeriodStatus, RunStatus
 from .selectors import awards_of, letters_for_user, periods, run_totals
 from .services import SubsidyError
 
@@ -75,6 +75,9 @@ def period_detail(request, code):
             and services.parameters_changed_since(period, run),
             "awards": awards,
             "totals": run_totals(run) if run else None,
+            "letters_done": AwardLetter.objects.filter(award__run=period.approved_run_id).count()
+            if period.is_frozen
+            else None,
             "Status": PeriodStatus,
         },
     )
@@ -165,12 +168,17 @@ def send_letters(request, code):
             request, _("Vink de bevestiging aan: de academies krijgen een e-mail over hun brief.")
         )
         return redirect(period)
+    again = period.status == PeriodStatus.LETTERS_SENT
     try:
         n = services.send_letters(actor=request.user, period=period)
     except SubsidyError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(n)s brieven worden opgemaakt en verstuurd.") % {"n": n})
+        if again:
+            text = _("%(n)s brieven worden opnieuw opgemaakt; de bedragen blijven dezelfde.")
+        else:
+            text = _("%(n)s brieven worden opgemaakt; de academies krijgen een e-mail.")
+        messages.success(request, text % {"n": n})
     return redirect(period)
 
 

@@ -299,7 +299,7 @@ def test_letters_are_re_rendered_without_changing_amounts_or_mailing_again(
             {"confirm": "1"},
             follow=True,
         )
-    assert "3 brieven worden opgemaakt" in response.content.decode()
+    assert "3 brieven worden opnieuw opgemaakt" in response.content.decode()
     letters = AwardLetter.objects.select_related("award")
     assert {letter.pk for letter in letters} == set(old)  # the same letters, rendered again
     for letter in letters:
@@ -308,6 +308,7 @@ def test_letters_are_re_rendered_without_changing_amounts_or_mailing_again(
             assert f"EUR {euro(letter.award.amount_cents)}" in _text(handle.read())
     assert len(mail.outbox) == mails
     assert _amounts(run) == before and _lines(run) == lines_before
+    assert "Brieven: 3 van 3 opgemaakt." in response.content.decode()
     period.refresh_from_db()
     assert period.status == PeriodStatus.LETTERS_SENT
 
@@ -497,3 +498,20 @@ def test_what_if_shows_the_form_errors_where_htmx_swaps_them_in(calculated, clie
     assert response.status_code == 200  # htmx ignores 4xx responses by default
     body = response.content.decode()
     assert "Controleer de parameters" in body and 'id="what-if-result"' in body
+
+
+def test_sending_letters_the_first_time_says_academies_get_an_e_mail(
+    approved, client, django_capture_on_commit_callbacks
+):
+    period, _staff = approved
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("subsidies_staff:send_letters", args=[period.code]),
+            {"confirm": "1"},
+            follow=True,
+        )
+    assert "3 brieven worden opgemaakt; de academies krijgen een e-mail" in (
+        response.content.decode()
+    )
+    assert len(mail.outbox) == 3
+    assert all("Toekenningsbrief 2026-1" in m.subject for m in mail.outbox)
