@@ -18,7 +18,7 @@ from stemnet.periods import HalfYear
 
 from . import services
 from .forms import ParametersForm, ReasonForm
-from .models import AwardLetter, CalculationRun, PeriodStatus, RunStatus
+from .models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
 from .selectors import awards_of, letters_for_user, periods, run_totals
 from .services import SubsidyError
 
@@ -78,6 +78,11 @@ def period_detail(request, code):
             "letters_done": AwardLetter.objects.filter(award__run=period.approved_run_id).count()
             if period.is_frozen
             else None,
+            "without_iban": Award.objects.filter(run=period.approved_run_id, academy__iban="")
+            .values_list("academy__name", flat=True)
+            .order_by("academy__name")[:21]
+            if period.is_frozen
+            else (),
             "Status": PeriodStatus,
         },
     )

@@ -348,6 +348,10 @@ def test_payment_export_as_xlsx(sent, client):
         )
         assert amount == f"{award.amount_cents // 100}.{award.amount_cents % 100:02d}"
     assert sum(a.amount_cents for a in awards.values()) == 600_001
+    without = [a.academy.name for a in awards.values() if not a.academy.iban]
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert ("Zonder IBAN" in page) == bool(without)
+    assert all(name in page for name in without)
 
 
 # --- the command ---------------------------------------------------------------------------
