@@ -279,9 +279,7 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
         return None
     run = CalculationRun.objects.select_related("period__reporting_period").get(pk=run_id)
     try:
-        period = run.period
-        params = parameters_of(period)
-        rows = input_rows(period)  # one aggregate statement: a consistent snapshot
+        period, params, rows = _snapshot(run.period_id)
         _progress(run, 40)
         outcome = scheme.calculate(rows, params)
         _progress(run, 70)
@@ -314,6 +312,19 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
         )
         raise
     return run
+
+
+def _snapshot(period_id: int):
+    """The period's parameters and KIND-uren as of one moment: on PostgreSQL read in one
+    REPEATABLE READ, READ ONLY transaction (when not already inside one), so that a
+    parameter saved halfway cannot pair with data of another moment."""
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        period = Period.objects.select_related("reporting_period").get(pk=period_id)
+        return period, parameters_of(period), input_rows(period)
 
 
 def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
