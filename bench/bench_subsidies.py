@@ -137,6 +137,19 @@ def run(args) -> None:
         )
 
 
+def _forget_queue(redis_url: str, name: str) -> None:
+    """Remove the bench queue's keys (its list and Kombu's bindings) from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"*{name}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def _celery_batch(args):
     """Period 2016-2 calculated, approved and its letters sent through a real Celery worker
     with two processes (on a queue of its own), timed from the request to the last letter.
@@ -210,4 +223,5 @@ def _celery_batch(args):
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
         shutil.rmtree(media, ignore_errors=True)
+        _forget_queue(os.environ["REDIS_URL"], queue)
     return total, seconds

@@ -37,6 +37,20 @@ def queue():
     celery_app.conf.task_default_queue = name
     yield name
     celery_app.conf.task_default_queue = previous
+    _forget_queue(redis_url, name)
+
+
+def _forget_queue(redis_url: str, name: str) -> None:
+    """Remove the queue's keys (its list and Kombu's bindings) so runs leave no litter."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"*{name}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def _start_worker(queue: str) -> subprocess.Popen:
