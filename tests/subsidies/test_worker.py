@@ -41,7 +41,10 @@ def queue():
 
 
 def _forget_queue(redis_url: str, name: str) -> None:
-    """Remove the queue's keys (its list and Kombu's bindings) so runs leave no litter."""
+    """Remove the queue's keys (its list and Kombu's bindings) and the messages a killed
+    worker left unacknowledged on it, which Kombu would otherwise restore an hour later."""
+    import json
+
     import redis
 
     client = redis.Redis.from_url(redis_url)
@@ -49,6 +52,11 @@ def _forget_queue(redis_url: str, name: str) -> None:
         keys = list(client.scan_iter(match=f"*{name}*"))
         if keys:
             client.delete(*keys)
+        for tag, raw in client.hgetall("unacked").items():
+            _message, exchange, routing_key = json.loads(raw)
+            if name in (exchange, routing_key):
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
     finally:
         client.close()
 
