@@ -10,18 +10,23 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import psycopg2
 import pytest
+from django.conf import settings
 from django.db import connection
+from pypdf import PdfReader
 
 from stemnet.celery import app as celery_app
 from subsidies import services
 from subsidies.models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
+from subsidies.templatetags.cents import euro
 from tests.factories_subsidies import closed_period, network
-from tests.stemnet.test_worker import ROOT, _database_url, _stop
+from tests.stemnet.test_worker import ROOT, _database_url
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +43,8 @@ def queue():
     yield name
     celery_app.conf.task_default_queue = previous
     _forget_queue(redis_url, name)
+    for log in Path(tempfile.gettempdir()).glob(f"{name}-*.log"):
+        log.unlink()
 
 
 def _forget_queue(redis_url: str, name: str) -> None:
@@ -62,30 +69,53 @@ def _forget_queue(redis_url: str, name: str) -> None:
 
 
 def _start_worker(queue: str) -> subprocess.Popen:
-    env = {"DATABASE_URL": _database_url(), "REDIS_URL": os.environ["REDIS_URL"]}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "stemnet",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--queues={queue}",
-            f"--hostname={queue}@%h",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    """The worker writes its log to a file, not a pipe: a pipe nobody reads fills up at
+    64 KB and then blocks the worker mid-task. Letters go to the test's MEDIA_ROOT."""
+    env = {
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    fd, path = tempfile.mkstemp(prefix=f"{queue}-", suffix=".log")
+    with os.fdopen(fd, "w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "stemnet",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--queues={queue}",
+                f"--hostname={queue}@%h",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    worker.log_path = path
+    return worker
+
+
+def _stop(worker: subprocess.Popen) -> str:
+    """Stop the worker (SIGTERM, then SIGKILL) and return its log; safe to call twice."""
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=20)
+    with open(worker.log_path) as handle:
+        return handle.read()
 
 
 def _wait(predicate, worker=None, seconds=120):
@@ -126,6 +156,10 @@ def test_calculation_and_letters_through_a_real_worker_on_redis(municipalities, 
     assert "subsidies.tasks.render_letter" in log
     period.refresh_from_db()
     assert period.status == PeriodStatus.LETTERS_SENT
+    for letter in AwardLetter.objects.select_related("award"):  # written by the worker
+        with letter.file.open("rb") as handle:
+            text = " ".join(" ".join(p.extract_text() for p in PdfReader(handle).pages).split())
+        assert f"EUR {euro(letter.award.amount_cents)}" in text
 
 
 def _raw_connection():
