@@ -519,3 +519,37 @@ def test_sending_letters_the_first_time_says_academies_get_an_e_mail(
     )
     assert len(mail.outbox) == 3
     assert all("Toekenningsbrief 2026-1" in m.subject for m in mail.outbox)
+
+
+def test_the_database_itself_refuses_to_change_approved_amounts(approved):
+    """Below every page and service: PostgreSQL refuses any write to an approved run."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the freeze triggers are PostgreSQL's")
+    from django.db import IntegrityError, transaction
+
+    period, _staff = approved
+    run = period.approved_run
+    award = Award.objects.filter(run=run).first()
+    line = AwardLine.objects.filter(award__run=run).first()
+    before, lines_before = _amounts(run), _lines(run)
+    attempts = [
+        lambda: Award.objects.filter(pk=award.pk).update(amount_cents=1),
+        lambda: Award.objects.filter(pk=award.pk).delete(),
+        lambda: AwardLine.objects.filter(pk=line.pk).update(amount_cents=1),
+        lambda: AwardLine.objects.filter(pk=line.pk).delete(),
+        lambda: Award.objects.create(
+            run=run,
+            academy=award.academy,
+            reference="x",
+            child_minutes=1,
+            points="1",
+            amount_cents=1,
+        ),
+        lambda: Period.objects.filter(pk=period.pk).update(approved_run=None),
+    ]
+    for attempt in attempts:
+        with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
+            attempt()
+    assert _amounts(run) == before and _lines(run) == lines_before
+    # Letters of an approved run are still written, and other runs stay free.
+    Period.objects.filter(pk=period.pk).update(budget_cents=period.budget_cents)
