@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.stemnet.test_deploy import PRODUCTION_ENV
-from tests.stemnet.test_worker import _database_url
+from tests.workers import database_url as _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -1,19 +1,10 @@
 """A calculation and the letters run through a real Celery worker process on Redis and
 PostgreSQL (the same command docker-compose's worker runs), and a worker killed midway.
-
-Each test's worker consumes from a queue of its own and the test publishes to it: a
-Redis database is shared (by the whole suite, by other developers' test runs, by a dev
-server's worker), and any other worker on the default queue would otherwise take our tasks
-and run them against its own database, so that ours never sees them."""
+Each test's worker has a queue of its own (tests/workers.py says why)."""
 
 import os
 import signal
-import subprocess
-import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -21,101 +12,32 @@ from django.conf import settings
 from django.db import connection
 from pypdf import PdfReader
 
-from stemnet.celery import app as celery_app
 from subsidies import services
 from subsidies.models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
 from subsidies.templatetags.cents import euro
 from tests.factories_subsidies import closed_period, network
-from tests.stemnet.test_worker import ROOT, _database_url
+from tests.workers import database_url, private_queue, start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def queue():
-    """A queue only this test's worker listens to; the test process publishes to it."""
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.skip("REDIS_URL is not set")
-    name = f"test-subsidies-{uuid.uuid4().hex[:12]}"
-    previous = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = name
-    yield name
-    celery_app.conf.task_default_queue = previous
-    _forget_queue(redis_url, name)
-    for log in Path(tempfile.gettempdir()).glob(f"{name}-*.log"):
-        log.unlink()
+    with private_queue("test-subsidies") as name:
+        yield name
 
 
-def _forget_queue(redis_url: str, name: str) -> None:
-    """Remove the queue's keys (its list and Kombu's bindings) and the messages a killed
-    worker left unacknowledged on it, which Kombu would otherwise restore an hour later."""
-    import json
-
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"*{name}*"))
-        if keys:
-            client.delete(*keys)
-        for tag, raw in client.hgetall("unacked").items():
-            _message, exchange, routing_key = json.loads(raw)
-            if name in (exchange, routing_key):
-                client.hdel("unacked", tag)
-                client.zrem("unacked_index", tag)
-    finally:
-        client.close()
-
-
-def _start_worker(queue: str) -> subprocess.Popen:
-    """The worker writes its log to a file, not a pipe: a pipe nobody reads fills up at
-    64 KB and then blocks the worker mid-task. Letters go to the test's MEDIA_ROOT."""
+def _start_worker(queue: str):
+    """Letters go to the test's MEDIA_ROOT."""
     env = {
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    fd, path = tempfile.mkstemp(prefix=f"{queue}-", suffix=".log")
-    with os.fdopen(fd, "w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "stemnet",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-    worker.log_path = path
-    return worker
+    return start_worker(env, queue)
 
 
-def _stop(worker: subprocess.Popen) -> str:
-    """Stop the worker (SIGTERM, then SIGKILL) and return its log; safe to call twice."""
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=20)
-    with open(worker.log_path) as handle:
-        return handle.read()
+_stop = stop_worker
 
 
 def _wait(predicate, worker=None, seconds=120):
