@@ -321,10 +321,10 @@ def test_letter_kind_hours_per_municipality_match_the_award(sent):
     lines = list(award.lines.select_related("municipality"))
     assert len(lines) == 2
     for line in lines:
-        kind_hours = str(line.kind_hours).replace(".", ",")
-        row = f"{line.municipality.name} {line.municipality_id} {kind_hours}"
+        row = f"{line.municipality.name} {line.municipality_id} {points(line.kind_hours)}"
         assert f"{row} {euro(line.amount_cents)}" in text
-    assert f"Totaal {str(award.kind_hours).replace('.', ',')} {euro(award.amount_cents)}" in text
+    assert f"Totaal {points(award.kind_hours)} {euro(award.amount_cents)}" in text
+    assert points(Decimal("4700.00")) == "4.700,00"  # KIND-uren in Belgian notation
     assert award.reference in text
 
 
