@@ -1,4 +1,4 @@
-"""Demo data for the local run: the network (from the generator when present) and one
+"""Demo data for the local run: the generated demo network and one
 account per role. Never used in production code paths."""
 
 from dataclasses import dataclass
@@ -8,10 +8,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db import transaction
 
-from academies.models import Academy, LegalForm, MemberRole, Membership
+from academies.models import Academy, MemberRole, Membership
 from partnerships.models import Partnership
 from stemnet.models import Municipality
 from stemnet.roles import grant_staff
@@ -20,13 +20,6 @@ DEMO_PASSWORD = "stem-demo-2026"  # noqa: S105  (printed for the local demo only
 STAFF_EMAIL = "medewerker@vlaio.example.org"
 MEMBER_EMAIL = "academie@demo.example.org"
 LEAD_EMAIL = "partnerschap@demo.example.org"
-
-# A few real-looking academies for when the network generator is not available.
-_FALLBACK_ACADEMIES = [
-    ("TechniekClub Gent", "0200000142", "44021", "9000"),
-    ("CoderDojo Leuven", "0200000241", "24062", "3000"),
-    ("Wetenschapsclub Hasselt", "0200000340", "71072", "3500"),
-]
 
 
 @dataclass
@@ -64,22 +57,9 @@ def _secret(authenticator) -> str:
 
 
 def _network() -> None:
-    if Academy.objects.exists():
-        return
-    if "generate_demo_network" in get_commands():
+    """The 2016-like demo network of the generator, once per database."""
+    if not Academy.objects.exists():
         call_command("generate_demo_network", scale=1, seed=2016)
-        return
-    for name, kbo, refnis, postal_code in _FALLBACK_ACADEMIES:
-        Academy.objects.create(
-            name=name,
-            enterprise_number=kbo,
-            legal_form=LegalForm.VZW,
-            street="Stationsstraat 1",
-            postal_code=postal_code,
-            municipality=Municipality.objects.get(refnis=refnis),
-            email=f"info@{kbo}.example.org",
-            stem_domains=["science", "technology"],
-        )
 
 
 @transaction.atomic
