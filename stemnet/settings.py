@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("STEMNET_VAR_DIR", BASE_DIR / "var"))
@@ -122,7 +121,8 @@ AUTHENTICATION_BACKENDS = [
 
 # --- Internationalisation: Dutch (Belgium) first, English available ---------------------
 LANGUAGE_CODE = "nl-be"
-LANGUAGES = [("nl-be", _("Nederlands")), ("en", _("English"))]
+# Each language in its own name, whatever language the page is in.
+LANGUAGES = [("nl-be", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

@@ -45,9 +45,11 @@ def test_english_pages_are_in_english(client):
         pytest.skip("the catalogue is not compiled (./dev.sh compiles it when gettext is there)")
     dutch = client.get(reverse("home")).content.decode()
     assert "Naar de inhoud" in dutch
+    assert ">English</option>" in dutch  # each language in its own name
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("home")).content.decode()
     assert 'lang="en"' in english
     assert "Naar de inhoud" not in english
+    assert ">Nederlands</option>" in english
     login = client.get(reverse("account_login")).content.decode()
     assert "Wachtwoord" not in login and "Password" in login
