@@ -46,6 +46,7 @@ def test_english_pages_are_in_english(client):
     dutch = client.get(reverse("home")).content.decode()
     assert "Naar de inhoud" in dutch
     assert ">English</option>" in dutch  # each language in its own name
+    assert '<option value="nl-be" lang="nl-be" selected>Nederlands</option>' in dutch
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("home")).content.decode()
     assert 'lang="en"' in english
