@@ -185,25 +185,13 @@ class SessionForm(forms.Form):
         return data
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(ParticipantEditForm):
     ref = forms.CharField(
         label=_("Referentie"),
         max_length=50,
         help_text=_("Een code die jullie zelf kiezen. Geen namen: kinderen blijven anoniem."),
     )
-    birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1990)
-    residence_postal_code = forms.RegexField(
-        label=_("Postcode woonplaats (optioneel)"),
-        regex=r"^\d{4}$",
-        required=False,
-        error_messages={"invalid": _("Een postcode heeft vier cijfers.")},
-    )
-
-    def clean_birth_year(self):
-        year = self.cleaned_data["birth_year"]
-        if year > timezone.localdate().year:
-            raise forms.ValidationError(_("Dit geboortejaar ligt in de toekomst."))
-        return year
+    field_order = ["ref", "birth_year", "residence_postal_code"]
 
 
 class CopyParticipantsForm(forms.Form):

@@ -376,6 +376,21 @@ def _confirm(request, *, academy, title, message, button, cancel_url):
     )
 
 
+def _edit_page(request, academy, form, title, cancel_url, delete_url=None):
+    """The one edit page for activities, series, sessions and participants."""
+    return render(
+        request,
+        "academies/activities/edit.html",
+        {
+            "academy": academy,
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "delete_url": delete_url,
+        },
+    )
+
+
 @login_required
 def activity_edit(request, academy_id, pk):
     academy = _academy(request, academy_id, edit=True)
@@ -385,15 +400,12 @@ def activity_edit(request, academy_id, pk):
         services.update_activity(actor=request.user, activity=activity, **form.cleaned_data)
         messages.success(request, _("Activiteit bijgewerkt."))
         return redirect("academies:activity", academy.pk, activity.pk)
-    return render(
+    return _edit_page(
         request,
-        "academies/activities/edit.html",
-        {
-            "academy": academy,
-            "form": form,
-            "title": _("Activiteit %(code)s bewerken") % {"code": activity.code},
-            "cancel_url": reverse("academies:activity", args=[academy.pk, activity.pk]),
-        },
+        academy,
+        form,
+        _("Activiteit %(code)s bewerken") % {"code": activity.code},
+        reverse("academies:activity", args=[academy.pk, activity.pk]),
     )
 
 
@@ -423,15 +435,12 @@ def series_edit(request, academy_id, pk):
         else:
             messages.success(request, _("Reeks bijgewerkt."))
             return redirect("academies:series", academy.pk, series.pk)
-    return render(
+    return _edit_page(
         request,
-        "academies/activities/edit.html",
-        {
-            "academy": academy,
-            "form": form,
-            "title": _("Reeks %(code)s bewerken") % {"code": series.code},
-            "cancel_url": reverse("academies:series", args=[academy.pk, series.pk]),
-        },
+        academy,
+        form,
+        _("Reeks %(code)s bewerken") % {"code": series.code},
+        reverse("academies:series", args=[academy.pk, series.pk]),
     )
 
 
@@ -459,16 +468,13 @@ def session_edit(request, academy_id, pk):
         else:
             messages.success(request, _("Sessie bijgewerkt."))
             return redirect(back)
-    return render(
+    return _edit_page(
         request,
-        "academies/activities/edit.html",
-        {
-            "academy": academy,
-            "form": form,
-            "title": _("Sessie van %(day)s bewerken") % {"day": session.date.strftime("%d-%m-%Y")},
-            "cancel_url": back,
-            "delete_url": reverse("academies:session_delete", args=[academy.pk, session.pk]),
-        },
+        academy,
+        form,
+        _("Sessie van %(day)s bewerken") % {"day": session.date.strftime("%d-%m-%Y")},
+        back,
+        delete_url=reverse("academies:session_delete", args=[academy.pk, session.pk]),
     )
 
 
@@ -556,13 +562,6 @@ def participant_edit(request, academy_id, pk):
         else:
             messages.success(request, _("Deelnemer %(ref)s bijgewerkt.") % {"ref": participant})
             return redirect(back)
-    return render(
-        request,
-        "academies/activities/edit.html",
-        {
-            "academy": academy,
-            "form": form,
-            "title": _("Deelnemer %(ref)s bewerken") % {"ref": participant.ref},
-            "cancel_url": back,
-        },
+    return _edit_page(
+        request, academy, form, _("Deelnemer %(ref)s bewerken") % {"ref": participant.ref}, back
     )

@@ -14,26 +14,14 @@ from academies.services.recognition import MAX_ATTACHMENT_BYTES
 from stemnet.models import AuditEvent
 from tests.factories import (
     CRITERIA,
-    FAST_PASSWORD_HASHERS,
     AcademyFactory,
     UserFactory,
     academy_roles,
-    load_reference_data_once,
     make_admin,
     pdf_bytes,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
-    load_reference_data_once(django_db_blocker)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "fast_passwords")]
 
 
 VALID = {

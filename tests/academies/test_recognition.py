@@ -21,28 +21,16 @@ from academies.workflow import ACADEMY, ACTIONS
 from stemnet.models import AuditEvent, Municipality
 from tests.factories import (
     CRITERIA,
-    FAST_PASSWORD_HASHERS,
     AcademyFactory,
     academy_roles,
     application_in_state,
-    load_reference_data_once,
     make_admin,
     make_member,
     make_staff,
     valid_enterprise_number,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
-    load_reference_data_once(django_db_blocker)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "fast_passwords")]
 
 
 S = ApplicationState
