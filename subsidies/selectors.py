@@ -5,7 +5,7 @@ from django.db.models import Count, Sum
 from academies.permissions import is_member
 from stemnet.roles import is_staff_member
 
-from .models import Award, AwardLetter, Period
+from .models import Award, AwardLetter, Period, RunStatus
 
 
 def periods():
@@ -25,6 +25,36 @@ def awards_of(run):
 
 def run_totals(run):
     return Award.objects.filter(run=run).aggregate(total=Sum("amount_cents"), academies=Count("id"))
+
+
+def run_is_stale(period, run) -> bool:
+    """A finished draft run whose parameters have changed since: it must be re-run."""
+    from .services import parameters_changed_since
+
+    return (
+        run is not None
+        and not period.is_frozen
+        and run.status == RunStatus.SUCCEEDED
+        and parameters_changed_since(period, run)
+    )
+
+
+def letters_done(period) -> int | None:
+    """How many letters of the approved run exist (None before approval)."""
+    if not period.is_frozen:
+        return None
+    return AwardLetter.objects.filter(award__run=period.approved_run_id).count()
+
+
+def academies_without_iban(period, limit: int = 21):
+    """Names of approved academies that cannot be paid yet (no IBAN)."""
+    if not period.is_frozen:
+        return ()
+    return (
+        Award.objects.filter(run=period.approved_run_id, academy__iban="")
+        .values_list("academy__name", flat=True)
+        .order_by("academy__name")[:limit]
+    )
 
 
 def letters_for_user(user):

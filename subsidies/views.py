@@ -18,8 +18,16 @@ from stemnet.periods import HalfYear
 
 from . import services
 from .forms import ParametersForm, ReasonForm
-from .models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
-from .selectors import awards_of, letters_for_user, periods, run_totals
+from .models import CalculationRun, PeriodStatus
+from .selectors import (
+    academies_without_iban,
+    awards_of,
+    letters_done,
+    letters_for_user,
+    periods,
+    run_is_stale,
+    run_totals,
+)
 from .services import SubsidyError
 
 
@@ -69,20 +77,11 @@ def period_detail(request, code):
             "reason_form": ReasonForm(),
             "run": run,
             "runs": period.runs.select_related("started_by")[:10],
-            "stale": run is not None
-            and not period.is_frozen
-            and run.status == RunStatus.SUCCEEDED
-            and services.parameters_changed_since(period, run),
+            "stale": run_is_stale(period, run),
             "awards": awards,
             "totals": run_totals(run) if run else None,
-            "letters_done": AwardLetter.objects.filter(award__run=period.approved_run_id).count()
-            if period.is_frozen
-            else None,
-            "without_iban": Award.objects.filter(run=period.approved_run_id, academy__iban="")
-            .values_list("academy__name", flat=True)
-            .order_by("academy__name")[:21]
-            if period.is_frozen
-            else (),
+            "letters_done": letters_done(period),
+            "without_iban": academies_without_iban(period),
             "Status": PeriodStatus,
         },
     )
