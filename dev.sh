@@ -37,6 +37,17 @@ messages() {
   fi
 }
 
+# axe-core, injected by the browser tests for accessibility checks, comes from npm.
+axe() {
+  if [ ! -f var/axe/node_modules/axe-core/axe.min.js ]; then
+    if command -v npm >/dev/null; then
+      npm install --prefix var/axe --no-audit --no-fund --silent axe-core@4
+    else
+      echo "npm is not installed: the accessibility checks (axe-core) will skip." >&2
+    fi
+  fi
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -56,6 +67,7 @@ case "$cmd" in
     ;;
   test)
     setup "[dev]"
+    axe
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     manage makemigrations --check --dry-run

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES"
+# The project's catalogue plus one per app (``<app>/locale``), so apps keep their own strings.
+CATALOGUES = [CATALOGUE / "django.po"] + sorted(ROOT.glob("*/locale/en/LC_MESSAGES/django.po"))
 
 
 def _entries(po_text: str):
@@ -27,8 +30,9 @@ def _entries(po_text: str):
             yield flags, fields["msgid"], strings
 
 
-def test_english_catalogue_is_complete_and_not_fuzzy():
-    text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_english_catalogue_is_complete_and_not_fuzzy(po):
+    text = po.read_text(encoding="utf-8")
     untranslated, fuzzy = [], []
     for index, (flags, msgid, strings) in enumerate(_entries(text)):
         if "fuzzy" in flags:
