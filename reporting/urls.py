@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import audit, home, statistics
 
 app_name = "reporting"
 urlpatterns = [
-    path("staff/", views.staff_home, name="staff_home"),
-    path("staff/statistieken/", views.statistics, name="statistics"),
-    path("staff/audit/", views.audit_log, name="audit_log"),
+    path("staff/", home.staff_home, name="staff_home"),
+    path("staff/statistieken/", statistics.statistics, name="statistics"),
+    path("staff/audit/", audit.audit_log, name="audit_log"),
 ]

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "stemnet.middleware.StaffMFARequiredMiddleware",
 ]
 
-ROOT_URLCONF = "stemnet.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "stemnet.wsgi.application"
 
 TEMPLATES = [

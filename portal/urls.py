@@ -1,9 +1,10 @@
-"""Root URLconf: the composition of every app's pages."""
+"""Root URLconf: the composition of every app's pages. It lives outside the apps because it
+imports from all of them (stemnet is the base every app builds on)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from reporting.views import home
+from reporting.views.home import home
 from stemnet.views import healthz
 
 admin.site.site_header = "STEM-academies — beheer"

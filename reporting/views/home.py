@@ -1,0 +1,30 @@
+"""Home pages per role: the public home, and where each signed-in role starts."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from academies.selectors import memberships_of
+from partnerships.selectors import is_partnership_lead
+from stemnet.decorators import staff_required
+from stemnet.roles import is_staff_member
+
+
+@require_GET
+def home(request):
+    """Send each role to its own home page: staff, partnership lead, academy member."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "reporting/public_home.html")
+    if is_staff_member(user):
+        return redirect("reporting:staff_home")
+    if is_partnership_lead(user):
+        return redirect("partnerships:home")
+    if memberships_of(user).exists():
+        return redirect("academies:dashboard")
+    return redirect("academies:start")
+
+
+@staff_required
+def staff_home(request):
+    """VLAIO staff's home page (MFA is enforced for /staff/ by middleware)."""
+    return render(request, "reporting/staff_home.html")
