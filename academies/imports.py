@@ -20,7 +20,8 @@ from stemnet.audit import record
 from stemnet.models import FLEMISH_REGION, Municipality, PostalCode
 
 from .models import Activity, Attendance, Participant, Series, Session
-from .services.activities import apply_minutes, locked_ranges
+from .selectors.periods import locked_ranges
+from .services.activities import apply_minutes
 
 COLUMNS = [
     "activity_code",

@@ -13,7 +13,7 @@ from academies.kind_hours import (
 )
 from academies.models import Attendance, Session
 from bench.timing import best_of, table
-from tests.factories_activities import register_rows, to_csv
+from tests.factories.activities import register_rows, to_csv
 
 HAND_SQL = """
 SELECT s.academy_id, s.municipality_id, SUM(s.counted_minutes)

@@ -16,9 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("academies/", include("academies.urls")),
-    path("staff/academies/", include("academies.staff_urls")),
+    path("staff/academies/", include("academies.urls.staff")),
     path("subsidies/", include("subsidies.urls")),
-    path("staff/subsidies/", include("subsidies.staff_urls")),
+    path("staff/subsidies/", include("subsidies.urls.staff")),
     path("partnerships/", include("partnerships.urls")),
     path("", include("reporting.urls")),
 ]

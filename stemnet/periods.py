@@ -38,6 +38,12 @@ class HalfYear:
     def end(self) -> date:
         return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
 
+    def previous(self) -> "HalfYear":
+        return HalfYear(self.year - 1, 2) if self.half == 1 else HalfYear(self.year, 1)
+
+    def next(self) -> "HalfYear":
+        return HalfYear(self.year, 2) if self.half == 1 else HalfYear(self.year + 1, 1)
+
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
 

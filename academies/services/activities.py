@@ -15,12 +15,12 @@ from ..models import (
     Activity,
     Attendance,
     Participant,
-    PeriodReport,
     ReportingPeriod,
     SchoolHoliday,
     Series,
     Session,
 )
+from ..selectors.periods import locked_reason
 from . import AcademyError
 
 
@@ -58,22 +58,6 @@ def recompute_minutes(*, start: date, end: date) -> int:
     return len(sessions)
 
 
-def locked_reason(academy_id: int, day: date) -> str | None:
-    """Why data of that day can no longer change, or None when it can."""
-    period = ReportingPeriod.objects.filter(start_date__lte=day, end_date__gte=day).first()
-    if period is None:
-        return None
-    if period.closed_at:
-        return _("Periode %(code)s is afgesloten voor rapportering.") % {"code": period.code}
-    if PeriodReport.objects.filter(
-        academy_id=academy_id, period=period, submitted_at__isnull=False
-    ).exists():
-        return _(
-            "Je perioderapport voor %(code)s is ingediend; vraag VLAIO om het te heropenen."
-        ) % {"code": period.code}
-    return None
-
-
 def ensure_unlocked(academy_id: int, days: Iterable[date]) -> None:
     """Raise AcademyError when one of the days lies in a closed or submitted period.
     One query for the periods, then one check per period concerned (not per day)."""
@@ -86,14 +70,6 @@ def ensure_unlocked(academy_id: int, days: Iterable[date]) -> None:
         reason = locked_reason(academy_id, inside[0]) if inside else None
         if reason:
             raise AcademyError(reason)
-
-
-def locked_ranges(academy_id: int) -> list[tuple[date, date]]:
-    periods = ReportingPeriod.objects.filter(
-        Q(closed_at__isnull=False)
-        | Q(reports__academy_id=academy_id, reports__submitted_at__isnull=False)
-    ).distinct()
-    return [(p.start_date, p.end_date) for p in periods]
 
 
 @transaction.atomic
@@ -202,6 +178,26 @@ def add_participant(
         academy=academy, ref=ref, birth_year=birth_year, residence_postal_code=residence_postal_code
     )
     record(actor=actor, action="participant.created", obj=participant)
+    return participant
+
+
+@transaction.atomic
+def add_and_enrol_participant(
+    *, actor, series: Series, ref: str, birth_year: int, residence_postal_code: str = ""
+) -> Participant:
+    """Enrol the academy's participant with that reference in the series, creating the
+    participant first when the academy has none by that reference."""
+    academy = series.activity.academy
+    participant = Participant.objects.filter(academy=academy, ref=ref.strip()).first()
+    if participant is None:
+        participant = add_participant(
+            actor=actor,
+            academy=academy,
+            ref=ref,
+            birth_year=birth_year,
+            residence_postal_code=residence_postal_code,
+        )
+    enrol(actor=actor, series=series, participant=participant)
     return participant
 
 

@@ -47,8 +47,10 @@ def reopen_reporting(*, actor, period: ReportingPeriod, reason: str) -> Reportin
 
 
 @transaction.atomic
-def submit_period_report(*, actor, academy, period: ReportingPeriod) -> PeriodReport:
-    """The academy declares its data for the period complete; it is locked from now on."""
+def submit_period_report(*, actor, academy, code: str) -> PeriodReport:
+    """The academy declares its data for the period (``2026-1``) complete; it is locked
+    from now on."""
+    period = get_or_create_reporting_period(code)
     if period.closed_at:
         raise AcademyError(_("Periode %(code)s is al afgesloten.") % {"code": period.code})
     report, _created = PeriodReport.objects.select_for_update().get_or_create(

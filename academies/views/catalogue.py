@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from stemnet.models import FLEMISH_REGION, Province
 
-from ..selectors import recognised_academies
+from ..selectors.recognition import recognised_academies
 
 
 def catalogue(request):

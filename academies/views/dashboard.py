@@ -5,14 +5,9 @@ from django.utils import timezone
 from stemnet.periods import HalfYear
 
 from ..permissions import can_manage_academy
-from ..selectors import (
-    current_academy,
-    current_recognition,
-    latest_application,
-    memberships_of,
-    open_invitations_for,
-)
-from ..selectors_activities import period_summary
+from ..selectors.activities import period_summary
+from ..selectors.organisation import current_academy, memberships_of, open_invitations_for
+from ..selectors.recognition import current_recognition, latest_application
 
 
 @login_required

@@ -8,15 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import AcademyForm, InvitationForm
+from ..forms.organisation import AcademyForm, InvitationForm
 from ..models import Invitation, StemDomain
 from ..permissions import can_manage_academy
-from ..selectors import (
-    CURRENT_ACADEMY_SESSION_KEY,
-    academies_for_user,
-    current_recognition,
-    latest_application,
-)
+from ..selectors.organisation import CURRENT_ACADEMY_SESSION_KEY, academies_for_user
+from ..selectors.recognition import current_recognition, latest_application
 from ..services import AcademyError
 from ..services import organisation as services
 

@@ -7,10 +7,11 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ..forms import ApplicationForm
+from ..forms.organisation import ApplicationForm
 from ..models import ApplicationState, Attachment
 from ..permissions import can_manage_academy
-from ..selectors import academies_for_user, current_recognition, latest_application
+from ..selectors.organisation import academies_for_user
+from ..selectors.recognition import current_recognition, latest_application
 from ..services import AcademyError
 from ..services import recognition as services
 from ..workflow import ACADEMY, STAFF_TARGETS, actions_from

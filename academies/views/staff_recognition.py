@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from stemnet.decorators import staff_required
 from stemnet.models import FLEMISH_REGION, Province
 
-from ..forms import DecisionForm
+from ..forms.organisation import DecisionForm
 from ..models import ApplicationState, RecognitionApplication
-from ..selectors import QUEUE_ALL, QUEUE_OPEN, recognition_queue
+from ..selectors.recognition import QUEUE_ALL, QUEUE_OPEN, recognition_queue
 from ..services import AcademyError
 from ..services import recognition as services
 from ..workflow import STAFF, STAFF_TARGETS, actions_from

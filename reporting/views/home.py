@@ -3,7 +3,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from academies.selectors import memberships_of
+from academies.selectors.organisation import memberships_of
 from partnerships.selectors import is_partnership_lead
 from stemnet.decorators import staff_required
 from stemnet.roles import is_staff_member

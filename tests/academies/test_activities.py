@@ -8,7 +8,7 @@ from django.urls import reverse
 from academies.eligibility import Reason
 from academies.imports import import_attendance
 from academies.models import Activity, Attendance, Recognition, Session
-from academies.selectors_activities import period_summary
+from academies.selectors.activities import period_summary
 from academies.services import AcademyError
 from academies.services import activities as services
 from academies.services.periods import (
@@ -18,7 +18,7 @@ from academies.services.periods import (
     submit_period_report,
 )
 from tests.factories import AcademyFactory, make_member, make_staff, municipality
-from tests.factories_activities import recognised_academy, register_rows
+from tests.factories.activities import recognised_academy, register_rows
 
 pytestmark = pytest.mark.django_db
 H1 = (date(2026, 1, 1), date(2026, 6, 30))
@@ -73,8 +73,8 @@ def test_submitted_report_locks_the_period_until_staff_reopen_it(municipalities)
     import_attendance(actor=None, academy=academy, rows=register_rows(2, 2))
     session = Session.objects.filter(academy=academy).first()
     participant = academy.participants.first()
-    period = get_or_create_reporting_period("2026-1")
-    report = submit_period_report(actor=member, academy=academy, period=period)
+    report = submit_period_report(actor=member, academy=academy, code="2026-1")
+    period = report.period
     with pytest.raises(AcademyError, match="ingediend"):
         services.set_attendance(
             actor=member, session=session, participant=participant, present=False
@@ -233,13 +233,14 @@ def test_copy_a_participant_list_from_another_series(client, municipalities):
     url = reverse("academies:series", args=[academy.pk, target.pk])
     page = client.get(url).content.decode()
     assert "Nog geen deelnemers in deze reeks" in page or "nog geen sessies" in page
-    response = client.post(url, {"action": "copy", "c-source": source.pk}, follow=True)
+    copy_url = reverse("academies:series_copy_participants", args=[academy.pk, target.pk])
+    response = client.post(copy_url, {"c-source": source.pk}, follow=True)
     assert "3 deelnemers gekopieerd" in response.content.decode()
     assert set(target.participants.values_list("ref", flat=True)) == {"K0000", "K0001", "K0002"}
     # Copying again adds nobody; another academy's series cannot be chosen.
     assert services.copy_participants(actor=member, source=source, target=target) == 0
     foreign = _series_with_children(recognised_academy())
-    response = client.post(url, {"action": "copy", "c-source": foreign.pk})
+    response = client.post(copy_url, {"c-source": foreign.pk})
     assert response.status_code == 200 and target.participants.count() == 3
     with pytest.raises(AcademyError):
         services.copy_participants(actor=member, source=foreign, target=target)
@@ -329,8 +330,7 @@ def test_locked_cells_are_read_only_and_a_refused_toggle_says_why(client, munici
     series = _series_with_children(academy)
     member = make_member(academy)
     client.force_login(member)
-    period = get_or_create_reporting_period("2026-1")
-    submit_period_report(actor=member, academy=academy, period=period)
+    submit_period_report(actor=member, academy=academy, code="2026-1")
     page = client.get(reverse("academies:series", args=[academy.pk, series.pk])).content.decode()
     assert page.count("disabled") == 4 and "hx-post" not in page
     session, participant = series.sessions.first(), series.participants.first()
@@ -421,7 +421,7 @@ def test_staff_reopen_a_submitted_report_with_a_reason(
     period = get_or_create_reporting_period("2026-1")
     academies = [recognised_academy() for _ in range(3)]
     for academy in academies:
-        submit_period_report(actor=make_member(academy), academy=academy, period=period)
+        submit_period_report(actor=make_member(academy), academy=academy, code=period.code)
     staff = make_staff()
     client.force_login(staff)
     url = reverse("academies_staff:reports")

@@ -7,7 +7,7 @@ import pytest
 from academies.demo_network import generate_network
 from academies.eligibility import Reason
 from academies.models import Participant, Recognition, SchoolHoliday, Session
-from academies.selectors_activities import period_summary
+from academies.selectors.activities import period_summary
 from reporting.selectors import network_statistics
 
 PUBLISHED_2016 = {

@@ -214,7 +214,7 @@ def _session_row(day: date, start="18:00", end="20:00", ref="K1", birth_year=201
 def test_database_counts_the_same_ages(municipalities, birth_year, counts):
     from academies.imports import import_attendance
     from academies.kind_hours import child_minutes_by_academy_and_municipality
-    from tests.factories_activities import recognised_academy
+    from tests.factories.activities import recognised_academy
 
     academy = recognised_academy()
     rows = [_session_row(day, birth_year=birth_year) for day in (date(2026, 1, 1), SAT)]
@@ -228,7 +228,7 @@ def test_database_follows_the_recognition_window_to_the_day(municipalities):
     from academies.imports import import_attendance
     from academies.kind_hours import child_minutes_by_academy_and_municipality
     from academies.models import Recognition
-    from academies.selectors_activities import period_summary
+    from academies.selectors.activities import period_summary
     from tests.factories import AcademyFactory
 
     academy = AcademyFactory()
@@ -260,7 +260,7 @@ def test_database_follows_the_recognition_window_to_the_day(municipalities):
 def test_stored_minutes_are_the_pure_modules_minutes(municipalities, day, start, end):
     from academies.imports import import_attendance
     from academies.models import SchoolHoliday, Session
-    from tests.factories_activities import recognised_academy
+    from tests.factories.activities import recognised_academy
 
     SchoolHoliday.objects.create(name="Krokusvakantie", start_date=KROKUS[0], end_date=KROKUS[1])
     import_attendance(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from academies.imports import import_attendance
 from academies.models import SchoolHoliday, Session
 from tests.factories import make_member, make_staff
-from tests.factories_activities import recognised_academy, register_rows
+from tests.factories.activities import recognised_academy, register_rows
 
 pytestmark = pytest.mark.django_db
 

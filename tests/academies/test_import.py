@@ -14,7 +14,7 @@ from academies.imports import (
 )
 from academies.kind_hours import child_minutes_by_academy_and_municipality
 from academies.models import Activity, Attendance, Participant, Series, Session
-from tests.factories_activities import recognised_academy, register_rows, to_csv
+from tests.factories.activities import recognised_academy, register_rows, to_csv
 
 pytestmark = pytest.mark.django_db
 

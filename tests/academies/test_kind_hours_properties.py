@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from academies.imports import import_attendance
 from academies.kind_hours import child_minutes_by_academy_and_municipality
 from academies.models import Academy, Activity, Participant
-from tests.factories_activities import recognised_academy
+from tests.factories.activities import recognised_academy
 
 PERIOD = (date(2026, 1, 1), date(2026, 6, 30))
 PLACES = ["44021", "24062", "21004"]  # Gent, Leuven, Brussel (outside Flanders)

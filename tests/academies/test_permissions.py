@@ -14,8 +14,10 @@ from academies.models import (
     Invitation,
     Membership,
     RecognitionApplication,
+    SchoolHoliday,
 )
 from academies.services import recognition as services
+from academies.services.periods import submit_period_report
 from tests.factories import (
     CRITERIA,
     ROLES,
@@ -51,6 +53,10 @@ WALK = [
     ("academies_staff:queue", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:review", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:decide", "post", (LOGIN, 403, 403, 403, 302)),
+    ("academies_staff:holidays", "get", (LOGIN, 403, 403, 403, 200)),
+    ("academies_staff:holiday_delete", "get", (LOGIN, 403, 403, 403, 200)),
+    ("academies_staff:reports", "get", (LOGIN, 403, 403, 403, 200)),
+    ("academies_staff:report_reopen", "get", (LOGIN, 403, 403, 403, 200)),
     # Activities (another area): reading is for members and staff, outsiders get 404.
     ("academies:activities", "get", (LOGIN, 404, 200, 200, 200)),
     ("academies:import", "get", (LOGIN, 404, 200, 200, 403)),
@@ -85,6 +91,10 @@ def world(municipalities):
     # so the application above stays editable for the admin's POST.
     submitted = application_in_state(ApplicationState.SUBMITTED)
     invitation = Invitation.objects.create(academy=AcademyFactory(), email="x@example.org")
+    holiday = SchoolHoliday.objects.create(
+        name="Herfstvakantie", start_date=date(2026, 10, 26), end_date=date(2026, 11, 1)
+    )
+    report = submit_period_report(actor=roles.admin, academy=academy, code="2026-1")
     return (
         roles,
         {
@@ -97,6 +107,8 @@ def world(municipalities):
             "academies:attachment": [academy.pk, attachment.pk],
             "academies_staff:review": [submitted.pk],
             "academies_staff:decide": [submitted.pk],
+            "academies_staff:holiday_delete": [holiday.pk],
+            "academies_staff:report_reopen": [report.pk],
             "academies:activities": [academy.pk],
             "academies:import": [academy.pk],
         },
@@ -139,7 +151,8 @@ def test_every_academy_url_answers_each_role_as_expected(client, world, role_ind
 
 
 def test_the_walk_covers_every_organisation_and_recognition_url():
-    from academies import staff_urls, urls
+    from academies.urls import organisation as urls
+    from academies.urls import staff as staff_urls
 
     names = {f"academies:{p.name}" for p in urls.urlpatterns if getattr(p, "name", None)}
     names |= {

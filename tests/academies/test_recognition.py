@@ -14,7 +14,7 @@ from academies.models import (
     Recognition,
     RecognitionApplication,
 )
-from academies.selectors import current_recognition, recognised_academies
+from academies.selectors.recognition import current_recognition, recognised_academies
 from academies.services import AcademyError
 from academies.services import recognition as services
 from academies.workflow import ACADEMY, ACTIONS

@@ -9,7 +9,7 @@ from django.urls import reverse
 from academies.models import Attendance
 from tests.browser.conftest import login
 from tests.factories import PASSWORD, ensure_municipalities, make_member
-from tests.factories_activities import recognised_academy
+from tests.factories.activities import recognised_academy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from subsidies.models import Award, AwardLine, CalculationRun, PeriodStatus, Run
 from subsidies.services import SubsidyError
 from subsidies.templatetags.cents import euro
 from tests.factories import make_member, make_staff
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 
 pytestmark = pytest.mark.django_db
 

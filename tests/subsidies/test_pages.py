@@ -29,7 +29,7 @@ from subsidies.models import (
 )
 from subsidies.templatetags.cents import euro, points
 from tests.factories import make_member, make_staff
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 from tests.subsidies.test_calculation import _close
 
 pytestmark = pytest.mark.django_db

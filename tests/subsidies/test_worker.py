@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from subsidies import services
 from subsidies.models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
 from subsidies.templatetags.cents import euro
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 from tests.workers import database_url, private_queue, start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from stemnet.reference import municipalities_for_postal_code
 
-from .models import Academy, MemberRole, RecognitionApplication, StemDomain
+from ..models import Academy, MemberRole, RecognitionApplication, StemDomain
 
 
 class AcademyForm(forms.ModelForm):
@@ -148,7 +148,7 @@ class ApplicationForm(forms.ModelForm):
         } | {"motivation": forms.Textarea(attrs={"rows": 5})}
 
     def clean_attachment(self):
-        from .services.recognition import MAX_ATTACHMENT_BYTES, sniff_content_type
+        from ..services.recognition import MAX_ATTACHMENT_BYTES, sniff_content_type
 
         upload = self.cleaned_data.get("attachment")
         if not upload:
@@ -182,7 +182,7 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self):
-        from .workflow import ACTIONS
+        from ..workflow import ACTIONS
 
         data = super().clean()
         if data.get("action") not in ACTIONS:

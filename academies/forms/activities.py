@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stemnet.reference import municipalities_for_postal_code, municipality_for_refnis
 
-from .models import Activity, ActivityFormat, StemDomain
+from ..models import Activity, ActivityFormat, StemDomain
 
 WEEKDAYS = [
     (0, _("maandag")),

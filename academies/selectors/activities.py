@@ -8,10 +8,12 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import ExtractYear
 
 from stemnet.models import FLEMISH_REGION
+from stemnet.periods import HalfYear
 
-from .eligibility import MAX_AGE, MIN_AGE, Reason
-from .kind_hours import _recognised_on_session_day
-from .models import Activity, Attendance, Participant, Recognition, Series, Session
+from ..eligibility import MAX_AGE, MIN_AGE, Reason
+from ..kind_hours import _recognised_on_session_day
+from ..models import Activity, Attendance, Participant, Recognition, Series, Session
+from .periods import locked_ranges, reporting_period
 
 
 def activities_of(academy, *, search: str = "", format: str = ""):
@@ -161,6 +163,46 @@ def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = F
             | Q(attendees__gt=F("eligible_attendees"))
         )
     return qs
+
+
+def series_with_activity(academy):
+    return Series.objects.select_related("activity", "municipality").filter(
+        activity__academy=academy
+    )
+
+
+def sessions_of_academy(academy):
+    return (
+        Session.objects.filter(academy=academy)
+        .select_related("series__activity")
+        .annotate(attendance_count=Count("attendances"))
+    )
+
+
+def participants_of_academy(academy):
+    return Participant.objects.filter(academy=academy)
+
+
+def is_present(session: Session, participant: Participant) -> bool:
+    return Attendance.objects.filter(session=session, participant=participant).exists()
+
+
+def series_page(academy, series: Series) -> dict:
+    """What the series page shows besides its forms: the attendance grid, which sessions
+    are locked, and the KIND-uren of the period the series starts in."""
+    participants, sessions, present = attendance_grid(series)
+    locked = locked_ranges(academy.pk)
+    half = HalfYear.containing(series.start_date)
+    return {
+        "participants": participants,
+        "sessions": sessions,
+        "present": present,
+        "locked_sessions": {
+            s.pk for s in sessions if any(first <= s.date <= last for first, last in locked)
+        },
+        "period": reporting_period(half.code),
+        "summary": period_summary(academy, half.start, half.end),
+    }
 
 
 def attendance_grid(series: Series):

@@ -6,7 +6,7 @@ from academies.imports import import_attendance
 from academies.models import MemberRole
 from subsidies.services import ensure_period, transition
 from tests.factories import make_member, make_staff
-from tests.factories_activities import recognised_academy, register_rows
+from tests.factories.activities import recognised_academy, register_rows
 
 
 def network(n_academies=3, *, start=date(2026, 1, 3), prefix="Academie"):

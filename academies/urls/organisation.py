@@ -1,8 +1,9 @@
-from django.urls import include, path
+"""Organisation pages: dashboard, registration, profile, members, recognition, catalogue."""
 
-from .views import catalogue, dashboard, profile, recognition
+from django.urls import path
 
-app_name = "academies"
+from ..views import catalogue, dashboard, profile, recognition
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("start/", dashboard.start, name="start"),
@@ -19,5 +20,4 @@ urlpatterns = [
         recognition.attachment_download,
         name="attachment",
     ),
-    path("<int:academy_id>/", include("academies.urls_activities")),
 ]

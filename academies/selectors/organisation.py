@@ -1,0 +1,58 @@
+"""Reads for academies and their members, always scoped to the user."""
+
+from stemnet.roles import is_staff_member
+
+from ..models import Academy, Invitation, MemberRole, Membership
+
+CURRENT_ACADEMY_SESSION_KEY = "current_academy_id"
+
+
+def academies_for_user(user):
+    """The academies a user may see: all for staff, their own for members, none otherwise."""
+    qs = Academy.objects.select_related("municipality")
+    if is_staff_member(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(memberships__user=user)
+
+
+def memberships_of(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("academy").order_by("academy__name")
+
+
+def open_invitations_for(user):
+    """Invitations waiting for one of the user's verified addresses: someone who signed up
+    after being invited finds them on their start page, even without the link at hand."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, email__in=emails)
+        .exclude(academy__memberships__user=user)
+        .select_related("academy")
+        .order_by("created_at", "id")
+    )
+
+
+def is_academy_admin(user, academy) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, academy=academy, role=MemberRole.ADMIN).exists()
+    )
+
+
+def current_academy(request):
+    """The academy the user is working for: the one chosen in the session, else their first."""
+    memberships = memberships_of(request.user)
+    chosen = request.session.get(CURRENT_ACADEMY_SESSION_KEY)
+    if chosen:
+        membership = memberships.filter(academy_id=chosen).first()
+        if membership:
+            return membership.academy
+    membership = memberships.first()
+    return membership.academy if membership else None

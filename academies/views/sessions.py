@@ -1,0 +1,114 @@
+"""One session: editing or deleting it, and the attendance grid's cell toggle (htmx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms.activities import SessionForm
+from ..selectors.activities import is_present, participants_of_academy, sessions_of_academy
+from ..services import AcademyError
+from ..services import activities as services
+from .common import academy_or_404, attempt, confirm_page, edit_page
+
+
+@login_required
+def session_edit(request, academy_id, pk):
+    academy = academy_or_404(request, academy_id, edit=True)
+    session = get_object_or_404(sessions_of_academy(academy), pk=pk)
+    back = reverse("academies:series", args=[academy.pk, session.series_id])
+    initial = {"date": session.date, "start_time": session.start_time, "end_time": session.end_time}
+    form = SessionForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            form,
+            lambda: services.update_session(
+                actor=request.user,
+                session=session,
+                day=form.cleaned_data["date"],
+                start_time=form.cleaned_data["start_time"],
+                end_time=form.cleaned_data["end_time"],
+            ),
+            _("Sessie bijgewerkt."),
+        )
+    ):
+        return redirect(back)
+    return edit_page(
+        request,
+        academy,
+        form,
+        _("Sessie van %(day)s bewerken") % {"day": session.date.strftime("%d-%m-%Y")},
+        back,
+        delete_url=reverse("academies:session_delete", args=[academy.pk, session.pk]),
+    )
+
+
+@login_required
+def session_delete(request, academy_id, pk):
+    academy = academy_or_404(request, academy_id, edit=True)
+    session = get_object_or_404(sessions_of_academy(academy), pk=pk)
+    back = reverse("academies:series", args=[academy.pk, session.series_id])
+    if request.method == "POST":
+        try:
+            services.delete_session(actor=request.user, session=session)
+        except AcademyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Sessie verwijderd."))
+        return redirect(back)
+    return confirm_page(
+        request,
+        academy=academy,
+        title=_("Sessie verwijderen?"),
+        message=_(
+            "De sessie van %(day)s %(start)s–%(end)s wordt verwijderd, met haar "
+            "%(n)s aanwezigheden. Dit kan je niet ongedaan maken."
+        )
+        % {
+            "day": session.date.strftime("%d-%m-%Y"),
+            "start": session.start_time.strftime("%H:%M"),
+            "end": session.end_time.strftime("%H:%M"),
+            "n": session.attendance_count,
+        },
+        button=_("Sessie verwijderen"),
+        cancel_url=back,
+    )
+
+
+@login_required
+@require_POST
+def attendance_toggle(request, academy_id, session_id, participant_id):
+    """htmx: toggle one cell of the attendance grid; returns the cell."""
+    academy = academy_or_404(request, academy_id, edit=True)
+    session = get_object_or_404(sessions_of_academy(academy), pk=session_id)
+    participant = get_object_or_404(participants_of_academy(academy), pk=participant_id)
+    present = request.POST.get("present") == "1"
+    error = None
+    try:
+        services.set_attendance(
+            actor=request.user, session=session, participant=participant, present=present
+        )
+    except AcademyError as refused:
+        # Answer 200 so htmx swaps the cell: unchanged, locked, with the reason next to it.
+        present = is_present(session, participant)
+        error = str(refused)
+    response = render(
+        request,
+        "academies/partials/activities_cell.html",
+        {
+            "academy": academy,
+            "session": session,
+            "participant": participant,
+            "present": present,
+            "locked": error is not None,
+            "error": error,
+        },
+    )
+    if error is None:
+        response["HX-Trigger"] = "attendance-changed"
+    return response
