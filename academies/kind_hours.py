@@ -1,21 +1,35 @@
-"""Eligible KIND-uren ("child-hours") aggregated in the database.
+"""Eligible KIND-uren ("child-hours") in the database: the one place that writes the
+eligibility rules as SQL. Every page, the subsidy calculation, the letters and the
+statistics read KIND-uren through this module.
 
 The per-session part of the rules (minutes outside school hours, at most 8 hours) is stored
 on ``Session.counted_minutes`` by ``academies.eligibility``; the per-child and per-academy
 parts (age 5–18 in the session's calendar year, recognition valid on the day, Flemish
-municipality) are applied here, in SQL. Amounts are exact integers: child-minutes.
-One KIND-uur = 60 child-minutes.
+municipality) are applied here. Amounts are exact integers: child-minutes.
+One KIND-uur = 60 child-minutes; ``as_kind_hours`` is the one conversion for display.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
-from .eligibility import MAX_AGE, MIN_AGE
+from .eligibility import MAX_AGE, MIN_AGE, Reason
 from .models import Attendance, Recognition
 
 
@@ -26,13 +40,48 @@ class ChildMinutes:
     child_minutes: int
 
 
-def _recognised_on_session_day():
-    return Exists(
-        Recognition.objects.filter(
-            academy_id=OuterRef("session__academy_id"),
-            valid_from__lte=OuterRef("session__date"),
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("session__date")))
-    )
+def as_kind_hours(child_minutes: int | None) -> Decimal:
+    """Exact child-minutes shown as KIND-uren with two decimals, rounded half up."""
+    return (Decimal(child_minutes or 0) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# --- Recognition -------------------------------------------------------------------------
+
+
+def valid_on(day) -> Q:
+    """Recognitions valid on ``day`` (a date, or an expression such as ``OuterRef``):
+    both ends inclusive, an open end means still recognised."""
+    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def valid_during(start: date, end: date) -> Q:
+    """Recognitions valid on at least one day from ``start`` to ``end``."""
+    return Q(valid_from__lte=end) & (Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+
+
+def recognised_on(academy, day) -> Exists:
+    """Whether the academy (an id or an expression) held a recognition on ``day``."""
+    return Exists(Recognition.objects.filter(valid_on(day), academy_id=academy))
+
+
+def _recognised_on_session_day(session: str = "session__"):
+    return recognised_on(OuterRef(f"{session}academy_id"), OuterRef(f"{session}date"))
+
+
+# --- Age ---------------------------------------------------------------------------------
+
+
+def age_in_session_year(session_date: str, birth_year: str):
+    """A child's age in the calendar year of the session (session year − birth year)."""
+    return ExtractYear(session_date) - F(birth_year)
+
+
+def eligible_age(age: str = "age") -> Q:
+    """On an annotated age: 5 to 18 inclusive."""
+    return Q(**{f"{age}__gte": MIN_AGE, f"{age}__lte": MAX_AGE})
+
+
+# --- Attendance rows ---------------------------------------------------------------------
 
 
 def eligible_attendance(start: date, end: date, *, academy_ids=None):
@@ -46,8 +95,8 @@ def eligible_attendance(start: date, end: date, *, academy_ids=None):
     if academy_ids is not None:
         qs = qs.filter(session__academy_id__in=academy_ids)
     return (
-        qs.annotate(age=ExtractYear("session__date") - F("participant__birth_year"))
-        .filter(age__gte=MIN_AGE, age__lte=MAX_AGE)
+        qs.annotate(age=age_in_session_year("session__date", "participant__birth_year"))
+        .filter(eligible_age())
         .filter(_recognised_on_session_day())
     )
 
@@ -94,3 +143,102 @@ def child_minutes_by_period(start: date, end: date, *, academy_ids=None) -> dict
         .order_by("year", "half")
     )
     return {f"{r['year']}-{r['half']}": r["total"] for r in rows}
+
+
+def eligible_totals(start: date, end: date) -> dict:
+    """The network's eligible child-minutes, unique children and municipalities reached."""
+    totals = eligible_attendance(start, end).aggregate(
+        minutes=Sum("session__counted_minutes"),
+        children=Count("participant", distinct=True),
+        municipalities=Count("session__municipality", distinct=True),
+    )
+    return {
+        "child_minutes": totals["minutes"] or 0,
+        "children": totals["children"],
+        "municipalities": totals["municipalities"],
+    }
+
+
+def breakdown(attendance) -> dict:
+    """Over attendance rows: eligible child-minutes, and every lost child-minute by the
+    first reason that applies, in this order: outside Flanders, not recognised, age, then
+    (for the session's own minutes) school hours and the 8-hour maximum. One query."""
+    rows = attendance.annotate(
+        age=age_in_session_year("session__date", "participant__birth_year"),
+        recognised=_recognised_on_session_day(),
+        flemish=Case(
+            When(session__municipality__region=FLEMISH_REGION, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+    whole = (
+        F("session__counted_minutes")
+        + F("session__school_minutes")
+        + F("session__over_cap_minutes")
+    )
+    counts_ok = Q(flemish=1, recognised=True) & eligible_age()
+    counts = rows.aggregate(
+        attendance=Count("id"),
+        outside=Sum(Case(When(flemish=0, then=whole), default=0)),
+        unrecognised=Sum(Case(When(flemish=1, recognised=False, then=whole), default=0)),
+        lost_age=Sum(
+            Case(When(Q(flemish=1, recognised=True) & ~eligible_age(), then=whole), default=0)
+        ),
+        school=Sum(Case(When(counts_ok, then="session__school_minutes"), default=0)),
+        over=Sum(Case(When(counts_ok, then="session__over_cap_minutes"), default=0)),
+        eligible=Sum(Case(When(counts_ok, then="session__counted_minutes"), default=0)),
+    )
+    lost = {
+        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
+        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
+        Reason.AGE: counts["lost_age"] or 0,
+        Reason.SCHOOL_HOURS: counts["school"] or 0,
+        Reason.OVER_MAXIMUM: counts["over"] or 0,
+    }
+    return {
+        "eligible": counts["eligible"] or 0,
+        "lost": {reason: minutes for reason, minutes in lost.items() if minutes},
+        "attendance": counts["attendance"],
+    }
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+
+def with_session_kind_hours(sessions):
+    """Annotate sessions with ``attendees``, ``eligible_attendees`` (age 5–18 that year),
+    ``recognised`` (the academy on that day), ``flemish``, ``outside_age`` and ``earned``:
+    the eligible child-minutes the session earns."""
+    # Age 5–18 in the session's year, written as bounds on the birth year.
+    eligible = Q(
+        attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE,
+        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE,
+    )
+    return sessions.annotate(
+        attendees=Count("attendances", distinct=True),
+        eligible_attendees=Count("attendances", filter=eligible, distinct=True),
+        recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
+        flemish=Q(municipality__region=FLEMISH_REGION),
+    ).annotate(
+        outside_age=F("attendees") - F("eligible_attendees"),
+        earned=Case(
+            When(
+                Q(recognised=True, municipality__region=FLEMISH_REGION),
+                then=F("counted_minutes") * F("eligible_attendees"),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def sessions_losing_kind_hours() -> Q:
+    """On sessions annotated by ``with_session_kind_hours``: those that lose something."""
+    return (
+        Q(school_minutes__gt=0)
+        | Q(over_cap_minutes__gt=0)
+        | Q(recognised=False)
+        | ~Q(municipality__region=FLEMISH_REGION)
+        | Q(attendees__gt=F("eligible_attendees"))
+    )

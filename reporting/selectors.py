@@ -5,10 +5,11 @@ Every figure is one aggregate query over the academies' data; nothing loops over
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
-from academies.kind_hours import eligible_attendance
+from academies.kind_hours import as_kind_hours, eligible_totals, valid_during
 from academies.models import Activity, Recognition, Series, Session
 
 
@@ -24,19 +25,14 @@ class NetworkStatistics:
     municipalities: int
 
     @property
-    def kind_hours(self) -> int:
-        """Whole KIND-uren (rounded down)."""
-        return self.child_minutes // 60
+    def kind_hours(self) -> Decimal:
+        return as_kind_hours(self.child_minutes)
 
 
 def network_statistics(year: int) -> NetworkStatistics:
     start, end = date(year, 1, 1), date(year, 12, 31)
     recognised = (
-        Recognition.objects.filter(valid_from__lte=end)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-        .values("academy")
-        .distinct()
-        .count()
+        Recognition.objects.filter(valid_during(start, end)).values("academy").distinct().count()
     )
     in_year = Q(sessions__date__gte=start, sessions__date__lte=end)
     activities = Activity.objects.filter(
@@ -46,18 +42,14 @@ def network_statistics(year: int) -> NetworkStatistics:
     sessions = Session.objects.filter(date__gte=start, date__lte=end).aggregate(
         n=Count("id"), m=Count("municipality", distinct=True)
     )
-    eligible = eligible_attendance(start, end).aggregate(
-        minutes=Sum("session__counted_minutes"),
-        children=Count("participant", distinct=True),
-        municipalities=Count("session__municipality", distinct=True),
-    )
+    eligible = eligible_totals(start, end)
     return NetworkStatistics(
         year=year,
         recognised_academies=recognised,
         activities=activities,
         series=series,
         sessions=sessions["n"],
-        child_minutes=eligible["minutes"] or 0,
+        child_minutes=eligible["child_minutes"],
         children=eligible["children"],
         municipalities=eligible["municipalities"],
     )

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from academies.kind_hours import as_kind_hours
+
 
 class PeriodStatus(models.TextChoices):
     OPEN = "open", _("Open voor rapportering")
@@ -175,9 +177,7 @@ class Award(models.Model):
 
     @property
     def kind_hours(self):
-        from decimal import Decimal
-
-        return (Decimal(self.child_minutes) / 60).quantize(Decimal("0.01"))
+        return as_kind_hours(self.child_minutes)
 
 
 class AwardLine(models.Model):
@@ -201,9 +201,7 @@ class AwardLine(models.Model):
 
     @property
     def kind_hours(self):
-        from decimal import Decimal
-
-        return (Decimal(self.child_minutes) / 60).quantize(Decimal("0.01"))
+        return as_kind_hours(self.child_minutes)
 
 
 class AwardLetter(models.Model):

@@ -2,17 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q
 
-from stemnet.models import FLEMISH_REGION
 from stemnet.periods import HalfYear
 
-from ..eligibility import MAX_AGE, MIN_AGE, Reason
-from ..kind_hours import _recognised_on_session_day
-from ..models import Activity, Attendance, Participant, Recognition, Series, Session
+from .. import kind_hours
+from ..kind_hours import as_kind_hours
+from ..models import Activity, Attendance, Participant, Series, Session
 from .periods import locked_ranges, reporting_period
 
 
@@ -45,123 +43,39 @@ class PeriodSummary:
 
     @property
     def eligible_hours(self) -> Decimal:
-        return _hours(self.eligible)
+        return as_kind_hours(self.eligible)
 
     def lost_hours(self):
         """(reason, KIND-uren, child-minutes) for every reason that cost something."""
-        return [(reason, _hours(minutes), minutes) for reason, minutes in self.lost.items()]
-
-
-def _hours(child_minutes: int) -> Decimal:
-    """Exact child-minutes shown as KIND-uren with two decimals, rounded half up."""
-    return (Decimal(child_minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return [(reason, as_kind_hours(minutes), minutes) for reason, minutes in self.lost.items()]
 
 
 def period_summary(academy, start: date, end: date) -> PeriodSummary:
-    """Eligible KIND-uren and every ineligible part with its reason, in one query.
-
-    A child-minute is lost for the first reason that applies, in this order: outside
-    Flanders, not recognised, age, then (for the session's own minutes) school hours and
-    the 8-hour maximum.
-    """
-    age = ExtractYear("session__date") - F("participant__birth_year")
-    rows = Attendance.objects.filter(
-        session__academy=academy, session__date__gte=start, session__date__lte=end
-    ).annotate(
-        age=age,
-        recognised=_recognised_on_session_day(),
-        flemish=Case(
-            When(session__municipality__region=FLEMISH_REGION, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+    """Eligible KIND-uren and every ineligible part with its reason (see
+    ``kind_hours.breakdown``), and the number of sessions."""
+    figures = kind_hours.breakdown(
+        Attendance.objects.filter(
+            session__academy=academy, session__date__gte=start, session__date__lte=end
+        )
     )
-    whole = (
-        F("session__counted_minutes")
-        + F("session__school_minutes")
-        + F("session__over_cap_minutes")
-    )
-    age_ok = Q(age__gte=MIN_AGE, age__lte=MAX_AGE)
-    counts = rows.aggregate(
-        attendance=Count("id"),
-        outside=Sum(Case(When(flemish=0, then=whole), default=0)),
-        unrecognised=Sum(Case(When(flemish=1, recognised=False, then=whole), default=0)),
-        lost_age=Sum(Case(When(Q(flemish=1, recognised=True) & ~age_ok, then=whole), default=0)),
-        school=Sum(
-            Case(
-                When(Q(flemish=1, recognised=True) & age_ok, then="session__school_minutes"),
-                default=0,
-            )
-        ),
-        over=Sum(
-            Case(
-                When(Q(flemish=1, recognised=True) & age_ok, then="session__over_cap_minutes"),
-                default=0,
-            )
-        ),
-        eligible=Sum(
-            Case(
-                When(Q(flemish=1, recognised=True) & age_ok, then="session__counted_minutes"),
-                default=0,
-            )
-        ),
-    )
-    lost = {
-        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
-        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
-        Reason.AGE: counts["lost_age"] or 0,
-        Reason.SCHOOL_HOURS: counts["school"] or 0,
-        Reason.OVER_MAXIMUM: counts["over"] or 0,
-    }
     return PeriodSummary(
-        eligible=counts["eligible"] or 0,
-        lost={reason: minutes for reason, minutes in lost.items() if minutes},
+        eligible=figures["eligible"],
+        lost=figures["lost"],
         sessions=Session.objects.filter(academy=academy, date__gte=start, date__lte=end).count(),
-        attendance=counts["attendance"],
+        attendance=figures["attendance"],
     )
 
 
 def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = False):
     """Sessions with their attendees, eligible-age attendees, whether the academy was
     recognised that day, and the eligible child-minutes they earn (``earned``)."""
-    eligible_age = Q(attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE) & Q(
-        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE
-    )
-    recognised = Exists(
-        Recognition.objects.filter(
-            academy_id=OuterRef("academy_id"), valid_from__lte=OuterRef("date")
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("date")))
-    )
-    qs = (
-        Session.objects.filter(academy=academy, date__gte=start, date__lte=end)
-        .select_related("series__activity", "municipality")
-        .annotate(
-            attendees=Count("attendances", distinct=True),
-            eligible_attendees=Count("attendances", filter=eligible_age, distinct=True),
-            recognised=recognised,
-            flemish=Q(municipality__region=FLEMISH_REGION),
+    qs = kind_hours.with_session_kind_hours(
+        Session.objects.filter(academy=academy, date__gte=start, date__lte=end).select_related(
+            "series__activity", "municipality"
         )
-        .annotate(
-            outside_age=F("attendees") - F("eligible_attendees"),
-            earned=Case(
-                When(
-                    Q(recognised=True, municipality__region=FLEMISH_REGION),
-                    then=F("counted_minutes") * F("eligible_attendees"),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("date", "start_time", "id")
-    )
+    ).order_by("date", "start_time", "id")
     if with_losses:
-        qs = qs.filter(
-            Q(school_minutes__gt=0)
-            | Q(over_cap_minutes__gt=0)
-            | Q(recognised=False)
-            | ~Q(municipality__region=FLEMISH_REGION)
-            | Q(attendees__gt=F("eligible_attendees"))
-        )
+        qs = qs.filter(kind_hours.sessions_losing_kind_hours())
     return qs
 
 

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
+from ..kind_hours import valid_on
 from ..models import Academy, ApplicationState, Recognition, RecognitionApplication
 
 
@@ -12,8 +12,7 @@ def current_recognition(academy, on=None) -> Recognition | None:
     """The recognition valid on ``on`` (today by default), the earliest-starting if several."""
     on = on or timezone.localdate()
     return (
-        Recognition.objects.filter(academy=academy, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        Recognition.objects.filter(valid_on(on), academy=academy)
         .order_by("valid_from", "id")
         .first()
     )
@@ -27,9 +26,7 @@ def latest_application(academy) -> RecognitionApplication | None:
 def recognised_academies(on=None):
     """The public catalogue: academies with a recognition valid on ``on`` (today)."""
     on = on or timezone.localdate()
-    valid = Recognition.objects.filter(valid_from__lte=on).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-    )
+    valid = Recognition.objects.filter(valid_on(on))
     return (
         Academy.objects.filter(pk__in=valid.values("academy_id"))
         .select_related("municipality__province")

@@ -1,6 +1,8 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
+
+from ..kind_hours import as_kind_hours
 
 register = template.Library()
 
@@ -20,4 +22,4 @@ def is_locked(locked_sessions: set, session) -> bool:
 @register.filter
 def kind_uren(child_minutes) -> Decimal:
     """Child-minutes as KIND-uren with two decimals (exact input, rounded half up)."""
-    return (Decimal(child_minutes or 0) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return as_kind_hours(child_minutes)
