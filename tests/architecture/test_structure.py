@@ -126,7 +126,7 @@ def _rule_expressions(path: Path):
 
 def test_only_the_kind_hours_module_writes_the_eligibility_rule():
     found = []
-    for module, path in MODULES.items():
+    for path in MODULES.values():
         relative = path.relative_to(ROOT).as_posix()
         # Models declare constraints on their own fields (valid_until >= valid_from).
         if relative in RULE_MODULES or relative.startswith("academies/models/"):
