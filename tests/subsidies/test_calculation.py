@@ -1,6 +1,7 @@
 """Calculation runs, approval, letters and exports (Celery eager here; a real worker in
 test_worker.py)."""
 
+import csv
 import io
 import threading
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from subsidies import services
@@ -256,10 +258,24 @@ def test_payment_export_and_letter_permissions(
         services.send_letters(actor=staff, period=period)
     client.force_login(staff)
     response = client.get(reverse("subsidies_staff:export_csv", args=[period.code]))
-    lines = response.content.decode().splitlines()
-    assert lines[0] == "kbo,naam,iban,bedrag_eur,referentie"
-    assert len(lines) == 4
-    assert client.get(reverse("subsidies_staff:export_xlsx", args=[period.code])).status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["kbo", "naam", "iban", "bedrag_eur", "referentie"]
+    awards = Award.objects.filter(run=period.approved_run).select_related("academy")
+    assert sorted(rows[1:]) == sorted(
+        [
+            a.academy.enterprise_number,
+            a.academy.name,
+            a.academy.iban,
+            f"{a.amount_cents // 100}.{a.amount_cents % 100:02d}",
+            a.reference,
+        ]
+        for a in awards
+    )
+    xlsx = client.get(reverse("subsidies_staff:export_xlsx", args=[period.code]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sorted([[c or "" for c in r] for r in sheet.iter_rows(values_only=True)][1:]) == sorted(
+        rows[1:]
+    )
     zipped = client.get(reverse("subsidies_staff:letters_zip", args=[period.code]))
     assert zipped["Content-Type"] == "application/zip"
     _close(zipped)

@@ -162,18 +162,53 @@ PROPERTIES = settings(max_examples=300, deadline=None)
 @given(rows=rows_strategy, params=params_strategy)
 def test_total_is_min_of_budget_and_caps_and_no_award_exceeds_its_cap(rows, params):
     outcome = calculate(rows, params)
-    caps = [a.cap_cents for a in outcome.awards]
-    if not outcome.awards:
+    # Independently of calculate(): the caps from the rows, as domain rule 3 states them.
+    minutes = {}
+    for academy, _refnis, m in rows:
+        minutes[academy] = minutes.get(academy, 0) + m
+    qualifying = [a for a, m in minutes.items() if m and F(m, 60) >= params.min_kind_hours]
+    caps = {}
+    for a in qualifying:
+        limits = [F(params.academy_cap_cents)] if params.academy_cap_cents is not None else []
+        if params.rate_cap_cents is not None:
+            limits.append(params.rate_cap_cents * F(minutes[a], 60))
+        caps[a] = int(min(limits)) if limits else None  # floor: limits are not negative
+    assert {a.academy_id for a in outcome.awards} == set(qualifying)
+    if not qualifying:
         expected = 0
-    elif any(c is None for c in caps):
+    elif None in caps.values():
         expected = params.budget_cents
     else:
-        expected = min(params.budget_cents, sum(caps))
+        expected = min(params.budget_cents, sum(caps.values()))
     assert outcome.total_cents == expected
+    exact = _reference_water_fill(
+        {a.academy_id: a.points for a in outcome.awards}, caps, params.budget_cents
+    )
     for award in outcome.awards:
-        assert award.amount_cents >= 0
+        assert award.cap_cents == caps[award.academy_id]
+        assert award.exact_cents == exact[award.academy_id]
+        # floor of the exact share, or one cent more (largest remainder), never above cap
+        assert award.amount_cents - int(exact[award.academy_id]) in (0, 1)
         assert award.cap_cents is None or award.amount_cents <= award.cap_cents
         assert sum(award.by_municipality.values()) == award.amount_cents
+
+
+def _reference_water_fill(points, caps, budget):
+    """Water-filling the plain way, for comparison: share what is left among the academies
+    not yet capped, in proportion to their points; fix every academy whose share exceeds
+    its cap at its cap; repeat until nobody is over."""
+    fixed, exact = {}, {}
+    while True:
+        open_ = {a: p for a, p in points.items() if a not in fixed}
+        left = budget - sum(fixed.values())
+        total = sum(open_.values(), F(0))
+        share = {a: (F(left) * p / total if total else F(0)) for a, p in open_.items()}
+        over = {a for a, v in share.items() if caps[a] is not None and v > caps[a]}
+        if not over:
+            exact = {**{a: F(v) for a, v in fixed.items()}, **share}
+            return exact
+        for a in over:
+            fixed[a] = caps[a]
 
 
 @PROPERTIES
