@@ -17,14 +17,26 @@ class PeriodStatus(models.TextChoices):
     LETTERS_SENT = "letters_sent", _("Brieven verstuurd")
 
 
+#: The stages a period reaches after reporting closed. Whether reporting is open or closed
+#: is stored once, on the reporting period (``ReportingPeriod.closed_at``).
+SUBSIDY_STAGES = [PeriodStatus.CALCULATED, PeriodStatus.APPROVED, PeriodStatus.LETTERS_SENT]
+
+
 class Period(models.Model):
-    """Subsidy period ("periode"): a half year, its scheme parameters and its status."""
+    """Subsidy period ("periode"): a half year, its scheme parameters and its status.
+
+    ``status`` is derived: the subsidy ``stage`` once one is reached, before that open or
+    closed as the reporting period says."""
 
     reporting_period = models.OneToOneField(
         "academies.ReportingPeriod", on_delete=models.PROTECT, related_name="subsidy_period"
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+    stage = models.CharField(
+        _("fase"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[(s.value, s.label) for s in SUBSIDY_STAGES],
     )
     budget_cents = models.BigIntegerField(_("budget (cent)"), default=0)
     rate_cap_eur = models.DecimalField(
@@ -67,8 +79,11 @@ class Period(models.Model):
                 name="period_spread_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(approved_run__isnull=True) | Q(status__in=["approved", "letters_sent"]),
+                condition=Q(approved_run__isnull=True) | Q(stage__in=["approved", "letters_sent"]),
                 name="period_approved_run_only_when_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=["", *SUBSIDY_STAGES]), name="period_stage_known"
             ),
         ]
 
@@ -81,6 +96,15 @@ class Period(models.Model):
     @property
     def code(self) -> str:
         return self.reporting_period.code
+
+    @property
+    def status(self) -> str:
+        if self.stage:
+            return PeriodStatus(self.stage)
+        return PeriodStatus.CLOSED if self.reporting_period.is_closed else PeriodStatus.OPEN
+
+    def get_status_display(self) -> str:
+        return PeriodStatus(self.status).label
 
     @property
     def is_frozen(self) -> bool:

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 
@@ -20,6 +21,7 @@ from stemnet.audit import record
 
 from . import scheme
 from .models import (
+    SUBSIDY_STAGES,
     Award,
     AwardLine,
     CalculationRun,
@@ -30,13 +32,25 @@ from .models import (
 )
 
 S = PeriodStatus
-# The life cycle as data: (from, to) -> needs a reason. Calculation and letters move the
-# period themselves (closed → calculated, approved → letters sent).
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a period's life cycle: who takes it, and whether it needs a reason."""
+
+    by: str  # STAFF: through transition(); SYSTEM: the calculation or the letters do it
+    needs_reason: bool = False
+
+
+STAFF, SYSTEM = "staff", "system"
+# The life cycle as data: every move a period can make, staff's and the system's own.
 TRANSITIONS = {
-    (S.OPEN, S.CLOSED): False,
-    (S.CLOSED, S.OPEN): True,
-    (S.CALCULATED, S.OPEN): True,
-    (S.CALCULATED, S.APPROVED): False,
+    (S.OPEN, S.CLOSED): Step(STAFF),
+    (S.CLOSED, S.OPEN): Step(STAFF, needs_reason=True),
+    (S.CALCULATED, S.OPEN): Step(STAFF, needs_reason=True),
+    (S.CLOSED, S.CALCULATED): Step(SYSTEM),  # a calculation succeeded
+    (S.CALCULATED, S.APPROVED): Step(STAFF),
+    (S.APPROVED, S.LETTERS_SENT): Step(SYSTEM),  # the last letter of the run exists
 }
 STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit
 # PostgreSQL advisory locks (namespace, run id) held by the process executing a run: when
@@ -95,13 +109,31 @@ def ensure_period(code: str) -> Period:
     return period
 
 
-def _move(*, actor, period: Period, to: str, reason: str = "") -> Period:
+def _move(*, actor, period: Period, to: str, reason: str = "", by: str = SYSTEM) -> Period:
+    """Take one step of TRANSITIONS (the caller holds the period's row lock): check it is
+    a step ``by`` may take, store the new state in the one place it lives (reporting open
+    or closed on the reporting period, the later stages on the period), and record who,
+    when and why."""
     record_from = period.status
+    step = TRANSITIONS.get((record_from, to))
+    if step is None or step.by != by:
+        raise SubsidyError(
+            _("Van '%(a)s' naar '%(b)s' gaan kan niet.")
+            % {"a": PeriodStatus(record_from).label, "b": PeriodStatus(to).label}
+        )
+    if step.needs_reason and not reason.strip():
+        raise SubsidyError(_("Geef een reden om de periode te heropenen."))
+    if to == S.CLOSED:
+        period.reporting_period = close_reporting(actor=actor, period=period.reporting_period)
+    elif to == S.OPEN:
+        period.reporting_period = reopen_reporting(
+            actor=actor, period=period.reporting_period, reason=reason
+        )
+    period.stage = to if to in SUBSIDY_STAGES else ""
+    period.save(update_fields=["stage", "approved_run"])
     PeriodTransition.objects.create(
         period=period, from_status=record_from, to_status=to, actor=actor, reason=reason
     )
-    period.status = to
-    period.save(update_fields=["status", "approved_run"])
     record(
         actor=actor,
         action=f"period.{to}",
@@ -111,22 +143,17 @@ def _move(*, actor, period: Period, to: str, reason: str = "") -> Period:
     return period
 
 
+def _locked_period(pk: int) -> Period:
+    return Period.objects.select_for_update().select_related("reporting_period").get(pk=pk)
+
+
 @transaction.atomic
 def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
-    period = Period.objects.select_for_update().select_related("reporting_period").get(pk=period.pk)
-    key = (period.status, to)
-    if key not in TRANSITIONS:
-        raise SubsidyError(
-            _("Van '%(a)s' naar '%(b)s' gaan kan niet.")
-            % {"a": PeriodStatus(period.status).label, "b": PeriodStatus(to).label}
-        )
-    if TRANSITIONS[key] and not reason.strip():
-        raise SubsidyError(_("Geef een reden om de periode te heropenen."))
-    if to == S.CLOSED:
-        close_reporting(actor=actor, period=period.reporting_period)
-    elif to == S.OPEN:
-        reopen_reporting(actor=actor, period=period.reporting_period, reason=reason)
-    elif to == S.APPROVED:
+    """Staff move a period: close or reopen reporting, approve the latest calculation."""
+    if to not in PeriodStatus.values:
+        raise SubsidyError(_("Onbekende status."))
+    period = _locked_period(period.pk)
+    if to == S.APPROVED and (period.status, to) in TRANSITIONS:
         run = period.runs.first()  # the latest: the one staff see on the page
         if run is None or run.status != RunStatus.SUCCEEDED:
             raise SubsidyError(_("Er is geen afgewerkte berekening om goed te keuren."))
@@ -138,12 +165,12 @@ def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
                 )
             )
         period.approved_run = run
-    return _move(actor=actor, period=period, to=to, reason=reason)
+    return _move(actor=actor, period=period, to=to, reason=reason, by=STAFF)
 
 
 @transaction.atomic
 def update_parameters(*, actor, period: Period, values: dict, priority_municipalities) -> Period:
-    period = Period.objects.select_for_update().get(pk=period.pk)
+    period = _locked_period(period.pk)
     if period.is_frozen:
         raise SubsidyError(
             _("Goedgekeurde bedragen liggen vast; parameters wijzigen kan niet meer.")
@@ -228,7 +255,7 @@ def start_run(*, actor, period: Period, enqueue: bool = True) -> CalculationRun:
     """Queue a calculation; a second one while one is queued or running is refused by the
     database's partial unique index. ``enqueue=False``: the caller executes it itself
     (``manage.py compute_subsidies``)."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
+    period = _locked_period(period.pk)
     if period.status not in (S.CLOSED, S.CALCULATED):
         raise SubsidyError(
             _(
@@ -297,7 +324,7 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
             run.total_cents = outcome.total_cents
             run.unspent_cents = outcome.unspent_cents
             run.save()
-            locked = Period.objects.select_for_update().get(pk=period.pk)
+            locked = _locked_period(period.pk)
             if locked.status == S.CLOSED:
                 _move(actor=run.started_by, period=locked, to=S.CALCULATED)
             record(
@@ -362,7 +389,7 @@ def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
 @transaction.atomic
 def send_letters(*, actor, period: Period) -> int:
     """Render (or re-render) every letter of the approved run, one task each."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
+    period = _locked_period(period.pk)
     if not period.is_frozen or period.approved_run_id is None:
         raise SubsidyError(_("Keur de bedragen eerst goed; daarna kunnen de brieven vertrekken."))
     award_ids = list(period.approved_run.awards.values_list("pk", flat=True))
@@ -410,7 +437,7 @@ def render_letter(award_id: int) -> None:
                 )
             )
             transaction.on_commit(lambda: _notify(award, emails))
-        period = Period.objects.select_for_update().get(pk=award.run.period_id)
+        period = _locked_period(award.run.period_id)
         missing = award.run.awards.filter(letter__isnull=True).exists()
         if period.status == S.APPROVED and not missing:
             _move(actor=None, period=period, to=S.LETTERS_SENT)
