@@ -1,22 +1,28 @@
 """Who may see or do what in the academies app. Outside your scope is 404 (selectors
-scope querysets); these answer the finer questions with a reason for a 403."""
+scope querysets); these answer the finer questions, each with a reason (a 403 in a view,
+a refusal in a service)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from stemnet.permissions import ALLOWED, Decision, refused
 from stemnet.roles import is_staff_member
 
 from .models import MemberRole, Membership
 
 
 def _role(user, academy) -> str | None:
+    """The user's role in the academy (an academy or its id), cached on the user."""
     if not getattr(user, "is_authenticated", False):
         return None
+    academy_id = getattr(academy, "pk", academy)
     cache = user.__dict__.setdefault("_academy_roles", {})
-    if academy.pk not in cache:
-        cache[academy.pk] = (
-            Membership.objects.filter(user=user, academy=academy)
+    if academy_id not in cache:
+        cache[academy_id] = (
+            Membership.objects.filter(user=user, academy_id=academy_id)
             .values_list("role", flat=True)
             .first()
         )
-    return cache[academy.pk]
+    return cache[academy_id]
 
 
 def is_member(user, academy) -> bool:
@@ -27,15 +33,39 @@ def is_admin(user, academy) -> bool:
     return _role(user, academy) == MemberRole.ADMIN
 
 
-def can_view_academy(user, academy) -> bool:
-    return is_staff_member(user) or is_member(user, academy)
+def can_view_academy(user, academy) -> Decision:
+    if is_staff_member(user) or is_member(user, academy):
+        return ALLOWED
+    return refused(_("U bent geen lid van deze academie."))
 
 
-def can_edit_academy_data(user, academy) -> bool:
+def can_edit_academy_data(user, academy) -> Decision:
     """Members and admins register activities, sessions and attendance."""
-    return is_member(user, academy)
+    if is_member(user, academy):
+        return ALLOWED
+    return refused(_("Enkel leden van de academie kunnen haar activiteiten registreren."))
 
 
-def can_manage_academy(user, academy) -> bool:
+def can_manage_academy(user, academy) -> Decision:
     """Admins edit the profile, invite colleagues and apply for recognition."""
-    return is_admin(user, academy)
+    if is_admin(user, academy):
+        return ALLOWED
+    return refused(_("Enkel een beheerder van de academie kan dit doen."))
+
+
+def can_take_recognition_action(user, application, role: str) -> Decision:
+    """Academy actions (submit, resubmit, withdraw a draft) are for the academy's admins;
+    decisions are for staff who are not members of that academy."""
+    from .workflow import ACADEMY
+
+    if role == ACADEMY:
+        if is_admin(user, application.academy):
+            return ALLOWED
+        return refused(_("Enkel een beheerder van de academie kan dit doen."))
+    if not is_staff_member(user):
+        return refused(
+            _("Enkel VLAIO-medewerkers beslissen over een erkenning, niet de academie zelf.")
+        )
+    if is_member(user, application.academy):
+        return refused(_("Je bent lid van deze academie en kan niet over haar aanvraag beslissen."))
+    return ALLOWED

@@ -2,7 +2,6 @@
 
 from django.db.models import Count, Sum
 
-from academies.permissions import is_member
 from stemnet.roles import is_staff_member
 
 from .models import Award, AwardLetter, Period, RunStatus
@@ -67,7 +66,3 @@ def letters_for_user(user):
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(award__academy__memberships__user=user)
-
-
-def can_read_letter(user, letter) -> bool:
-    return is_staff_member(user) or is_member(user, letter.award.academy)

@@ -18,6 +18,7 @@ from academies.services.periods import (
     reopen_reporting,
 )
 from stemnet.audit import record
+from stemnet.permissions import require
 
 from . import scheme
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     PeriodTransition,
     RunStatus,
 )
+from .permissions import can_manage_periods
 
 S = PeriodStatus
 
@@ -147,9 +149,16 @@ def _locked_period(pk: int) -> Period:
     return Period.objects.select_for_update().select_related("reporting_period").get(pk=pk)
 
 
+def _may_manage(actor) -> None:
+    """Refuse anyone but staff; ``actor=None`` is the system (management commands)."""
+    if actor is not None:
+        require(can_manage_periods(actor), SubsidyError)
+
+
 @transaction.atomic
 def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
     """Staff move a period: close or reopen reporting, approve the latest calculation."""
+    _may_manage(actor)
     if to not in PeriodStatus.values:
         raise SubsidyError(_("Onbekende status."))
     period = _locked_period(period.pk)
@@ -170,6 +179,7 @@ def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
 
 @transaction.atomic
 def update_parameters(*, actor, period: Period, values: dict, priority_municipalities) -> Period:
+    _may_manage(actor)
     period = _locked_period(period.pk)
     if period.is_frozen:
         raise SubsidyError(
@@ -255,6 +265,7 @@ def start_run(*, actor, period: Period, enqueue: bool = True) -> CalculationRun:
     """Queue a calculation; a second one while one is queued or running is refused by the
     database's partial unique index. ``enqueue=False``: the caller executes it itself
     (``manage.py compute_subsidies``)."""
+    _may_manage(actor)
     period = _locked_period(period.pk)
     if period.status not in (S.CLOSED, S.CALCULATED):
         raise SubsidyError(
@@ -389,6 +400,7 @@ def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
 @transaction.atomic
 def send_letters(*, actor, period: Period) -> int:
     """Render (or re-render) every letter of the approved run, one task each."""
+    _may_manage(actor)
     period = _locked_period(period.pk)
     if not period.is_frozen or period.approved_run_id is None:
         raise SubsidyError(_("Keur de bedragen eerst goed; daarna kunnen de brieven vertrekken."))

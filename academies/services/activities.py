@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
+from stemnet.permissions import require
 
 from ..eligibility import Calendar, session_minutes
 from ..models import (
@@ -20,8 +21,16 @@ from ..models import (
     Series,
     Session,
 )
+from ..permissions import can_edit_academy_data
 from ..selectors.periods import locked_reason
 from . import AcademyError
+
+
+def _may_edit(actor, academy_id: int) -> None:
+    """Refuse a member's write to another academy's register; ``actor=None`` is the system
+    (management commands, the demo network)."""
+    if actor is not None:
+        require(can_edit_academy_data(actor, academy_id), AcademyError)
 
 
 def calendar_for(days: Iterable[date]) -> Calendar:
@@ -74,6 +83,7 @@ def ensure_unlocked(academy_id: int, days: Iterable[date]) -> None:
 
 @transaction.atomic
 def create_activity(*, actor, academy, **fields) -> Activity:
+    _may_edit(actor, academy.pk)
     if Activity.objects.filter(academy=academy, code=fields["code"]).exists():
         raise AcademyError(_("Er bestaat al een activiteit met code %(code)s.") % fields)
     activity = Activity.objects.create(academy=academy, **fields)
@@ -106,6 +116,7 @@ def create_series(
     end_time: time | None = None,
 ) -> Series:
     """A series, and with a weekly schedule its sessions (skipping none: staff decide)."""
+    _may_edit(actor, activity.academy_id)
     if end_date < start_date:
         raise AcademyError(_("De einddatum ligt voor de startdatum."))
     if Series.objects.filter(activity=activity, code=code).exists():
@@ -148,6 +159,7 @@ def create_series(
 
 @transaction.atomic
 def add_session(*, actor, series: Series, day: date, start_time: time, end_time: time) -> Session:
+    _may_edit(actor, series.activity.academy_id)
     if not start_time < end_time:
         raise AcademyError(_("Het einduur moet na het beginuur liggen."))
     ensure_unlocked(series.activity.academy_id, [day])
@@ -171,6 +183,7 @@ def add_session(*, actor, series: Series, day: date, start_time: time, end_time:
 def add_participant(
     *, actor, academy, ref: str, birth_year: int, residence_postal_code: str = ""
 ) -> Participant:
+    _may_edit(actor, academy.pk)
     ref = ref.strip()
     if Participant.objects.filter(academy=academy, ref=ref).exists():
         raise AcademyError(_("Er is al een deelnemer met referentie %(ref)s.") % {"ref": ref})
@@ -204,6 +217,7 @@ def add_and_enrol_participant(
 @transaction.atomic
 def set_attendance(*, actor, session: Session, participant: Participant, present: bool) -> bool:
     """Mark a participant present or absent; returns the new state."""
+    _may_edit(actor, session.academy_id)
     if participant.academy_id != session.academy_id:
         raise AcademyError(_("Deze deelnemer hoort niet bij deze academie."))
     ensure_unlocked(session.academy_id, [session.date])
@@ -222,6 +236,7 @@ def set_attendance(*, actor, session: Session, participant: Participant, present
 
 @transaction.atomic
 def enrol(*, actor, series: Series, participant: Participant) -> None:
+    _may_edit(actor, series.activity.academy_id)
     if participant.academy_id != series.activity.academy_id:
         raise AcademyError(_("Deze deelnemer hoort niet bij deze academie."))
     series.participants.add(participant)
@@ -232,6 +247,7 @@ def enrol(*, actor, series: Series, participant: Participant) -> None:
 def copy_participants(*, actor, source: Series, target: Series) -> int:
     """Enrol in ``target`` everyone enrolled in ``source`` (same academy); returns how many
     were added."""
+    _may_edit(actor, target.activity.academy_id)
     if source.activity.academy_id != target.activity.academy_id:
         raise AcademyError(_("Je kan enkel deelnemers van je eigen reeksen kopiëren."))
     already = set(target.participants.values_list("pk", flat=True))
@@ -252,6 +268,7 @@ ACTIVITY_FIELDS = ("title", "description", "stem_domains", "min_age", "max_age",
 @transaction.atomic
 def update_activity(*, actor, activity: Activity, **fields) -> Activity:
     """Change an activity's description (its code stays: register files refer to it)."""
+    _may_edit(actor, activity.academy_id)
     # Compare with the stored row: a bound ModelForm has already changed ``activity``.
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
     changed = {}
@@ -273,6 +290,7 @@ def update_series(
 ) -> Series:
     """Change a series' place and dates. Its sessions must stay within the dates; a new
     place moves its sessions too, which is not allowed in a locked period."""
+    _may_edit(actor, series.activity.academy_id)
     if end_date < start_date:
         raise AcademyError(_("De einddatum ligt voor de startdatum."))
     sessions = Session.objects.filter(series=series)
@@ -299,6 +317,7 @@ def update_session(
     *, actor, session: Session, day: date, start_time: time, end_time: time
 ) -> Session:
     """Move a session or change its hours; both the old and the new day must be open."""
+    _may_edit(actor, session.academy_id)
     if not start_time < end_time:
         raise AcademyError(_("Het einduur moet na het beginuur liggen."))
     ensure_unlocked(session.academy_id, [session.date, day])
@@ -321,6 +340,7 @@ def update_session(
 @transaction.atomic
 def delete_session(*, actor, session: Session) -> None:
     """Remove a session and its attendance (not in a locked period)."""
+    _may_edit(actor, session.academy_id)
     ensure_unlocked(session.academy_id, [session.date])
     record(
         actor=actor,
@@ -335,6 +355,7 @@ def delete_session(*, actor, session: Session) -> None:
 def unenrol(*, actor, series: Series, participant: Participant) -> int:
     """Take a participant off a series, with their attendance at its sessions; returns how
     many attendance rows went. Refused when one of them is in a locked period."""
+    _may_edit(actor, series.activity.academy_id)
     attendance = Attendance.objects.filter(session__series=series, participant=participant)
     ensure_unlocked(series.activity.academy_id, attendance.values_list("session__date", flat=True))
     removed, _details = attendance.delete()
@@ -354,6 +375,7 @@ def update_participant(
 ) -> Participant:
     """Correct a child's birth year or postal code; a birth year changes eligibility, so
     it may not touch a locked period."""
+    _may_edit(actor, participant.academy_id)
     if birth_year != participant.birth_year:
         ensure_unlocked(
             participant.academy_id,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
-from stemnet.roles import is_staff_member
+from stemnet.permissions import require
 
 from ..models import (
     ApplicationState,
@@ -20,8 +20,8 @@ from ..models import (
     RecognitionApplication,
 )
 from ..models.recognition import CLOSED_STATES
-from ..permissions import is_admin, is_member
-from ..workflow import ACADEMY, ACTIONS
+from ..permissions import can_take_recognition_action, is_admin
+from ..workflow import ACTIONS
 from . import AcademyError
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -102,19 +102,6 @@ def add_attachment(*, actor, application, upload) -> Attachment:
     return attachment
 
 
-def _may(actor, application, role: str) -> str | None:
-    """None when the actor may take an action of ``role``, else the reason why not."""
-    if role == ACADEMY:
-        if not is_admin(actor, application.academy):
-            return _("Enkel een beheerder van de academie kan dit doen.")
-        return None
-    if not is_staff_member(actor):
-        return _("Enkel VLAIO-medewerkers beslissen over een erkenning, niet de academie zelf.")
-    if is_member(actor, application.academy):
-        return _("Je bent lid van deze academie en kan niet over haar aanvraag beslissen.")
-    return None
-
-
 @transaction.atomic
 def take_action(
     *,
@@ -132,9 +119,7 @@ def take_action(
         raise AcademyError(_("Onbekende actie."))
     # Who first: a member "deciding" their own application hears that only VLAIO decides,
     # whatever the state; then whether the step is legal from the current state.
-    refusal = _may(actor, application, step.role)
-    if refusal:
-        raise AcademyError(refusal)
+    require(can_take_recognition_action(actor, application, step.role), AcademyError)
     if application.state not in step.sources:
         raise AcademyError(
             _("'%(action)s' kan niet bij een aanvraag met status '%(state)s'.")

@@ -24,7 +24,7 @@ def dashboard(request):
             "academy": academy,
             "memberships": memberships_of(request.user),
             "invitations": open_invitations_for(request.user),
-            "can_manage": can_manage_academy(request.user, academy),
+            "can_manage": can_manage_academy(request.user, academy).allowed,
             "recognition": current_recognition(academy),
             "application": latest_application(academy),
             "current_period": half.code,

@@ -63,7 +63,7 @@ def period_detail(request, academy_id, code):
             "submit_form": submit_form,
             "with_losses": with_losses,
             "query": "verlies=1" if with_losses else "",
-            "can_edit": can_edit_academy_data(request.user, academy),
+            "can_edit": can_edit_academy_data(request.user, academy).allowed,
             "page": page,
             "previous": half.previous(),
             "next": half.next(),

@@ -46,7 +46,7 @@ def detail(request, pk):
         "academies/academy_detail.html",
         {
             "academy": academy,
-            "can_manage": can_manage_academy(request.user, academy),
+            "can_manage": can_manage_academy(request.user, academy).allowed,
             "domains": [
                 StemDomain(d).label for d in academy.stem_domains if d in StemDomain.values
             ],
@@ -76,7 +76,7 @@ def edit(request, pk):
 @login_required
 def members(request, pk):
     academy = get_object_or_404(academies_for_user(request.user), pk=pk)
-    can_manage = can_manage_academy(request.user, academy)
+    can_manage = can_manage_academy(request.user, academy).allowed
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:

@@ -27,7 +27,7 @@ def application(request, pk):
     # The application the form works on: the latest while it is being written or changed,
     # a new one when there is none yet or the last one was refused or withdrawn.
     working = latest if latest and latest.state not in STARTS_OVER else None
-    can_manage = can_manage_academy(request.user, academy)
+    can_manage = can_manage_academy(request.user, academy).allowed
     editable = can_manage and (working is None or working.state in services.EDITABLE_STATES)
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=working)
     if request.method == "POST":

@@ -29,7 +29,7 @@ def _render(request, academy, series, **forms):
             "series": series,
             **series_page(academy, series),
             **forms,
-            "can_edit": can_edit_academy_data(request.user, academy),
+            "can_edit": can_edit_academy_data(request.user, academy).allowed,
         },
     )
 

@@ -1,0 +1,13 @@
+"""Who may see or do what in the subsidies app, each answer with a reason."""
+
+from django.utils.translation import gettext_lazy as _
+
+from stemnet.permissions import ALLOWED, Decision, refused
+from stemnet.roles import is_staff_member
+
+
+def can_manage_periods(user) -> Decision:
+    """Periods, parameters, calculations, approval, letters and payment exports: staff."""
+    if is_staff_member(user):
+        return ALLOWED
+    return refused(_("Enkel VLAIO-medewerkers beheren de subsidieperiodes."))
