@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academies.kind_hours import child_minutes_by_academy_and_municipality
+from academies.selectors.organisation import admin_emails
 from academies.services.periods import (
     close_reporting,
     get_or_create_reporting_period,
@@ -420,8 +421,6 @@ def render_letter(award_id: int) -> None:
     moves to 'letters sent'."""
     from django.core.files.base import ContentFile
 
-    from academies.models import MemberRole, Membership
-
     from .letters import letter_html, render_pdf
     from .models import AwardLetter
 
@@ -443,11 +442,7 @@ def render_letter(award_id: int) -> None:
         letter.notified_at = letter.notified_at or timezone.now()
         letter.save()
         if first_time:
-            emails = list(
-                Membership.objects.filter(academy=award.academy, role=MemberRole.ADMIN).values_list(
-                    "user__email", flat=True
-                )
-            )
+            emails = admin_emails(award.academy)
             transaction.on_commit(lambda: _notify(award, emails))
         period = _locked_period(award.run.period_id)
         missing = award.run.awards.filter(letter__isnull=True).exists()

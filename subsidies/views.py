@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academies.selectors.organisation import academies_by_id
 from stemnet.decorators import staff_required
 from stemnet.periods import HalfYear
 
@@ -141,13 +142,10 @@ def what_if(request, code):
         return render(request, "subsidies/partials/what_if.html", {"form": form})
     outcome = services.preview(period, form.overrides())
     ranked = sorted(outcome.awards, key=lambda a: (-a.amount_cents, a.academy_id))
-    from academies.models import Academy
-
-    names = dict(
-        Academy.objects.filter(
-            pk__in=[a.academy_id for a in ranked[:10] + ranked[-10:]]
-        ).values_list("pk", "name")
-    )
+    names = {
+        pk: academy.name
+        for pk, academy in academies_by_id(a.academy_id for a in ranked[:10] + ranked[-10:]).items()
+    }
     municipalities = {g for a in outcome.awards for g in a.by_municipality}
     return render(
         request,

@@ -56,3 +56,17 @@ def current_academy(request):
             return membership.academy
     membership = memberships.first()
     return membership.academy if membership else None
+
+
+def admin_emails(academy) -> list[str]:
+    """The e-mail addresses of the academy's admins (they receive its letters)."""
+    return list(
+        Membership.objects.filter(academy=academy, role=MemberRole.ADMIN).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def academies_by_id(ids) -> dict:
+    """Academies by primary key, for pages that list results of other apps."""
+    return Academy.objects.in_bulk(list(ids))

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from academies.models import Academy
+from academies.selectors.organisation import academies_by_id
 from stemnet.periods import HalfYear
 from subsidies import services
 from subsidies.models import Period
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         self._report(outcome, options["csv"])
 
     def _report(self, outcome: Outcome, path: Path | None) -> None:
-        academies = Academy.objects.in_bulk([a.academy_id for a in outcome.awards])
+        academies = academies_by_id(a.academy_id for a in outcome.awards)
         rows = [
             [
                 academies[a.academy_id].enterprise_number,
