@@ -17,6 +17,10 @@ SCHOOL_START = time(8, 30)
 SCHOOL_END = time(15, 30)
 WEDNESDAY_SCHOOL_END = time(12, 0)
 MAX_COUNTED_MINUTES = 8 * 60
+# An end time of 24:00 (the end of the session's day) is stored as ``time.max``: a
+# ``datetime.time`` cannot hold 24:00, and time.max still sorts after every start time.
+# It counts as minute 1440 exactly.
+END_OF_DAY = time.max
 MIN_AGE = 5
 MAX_AGE = 18
 
@@ -53,7 +57,19 @@ class Calendar:
 
 
 def _minutes(moment: time) -> int:
+    if moment == END_OF_DAY:
+        return 24 * 60
     return moment.hour * 60 + moment.minute
+
+
+def clock(moment: time) -> str:
+    """A session time as written on a register: HH:MM, and 24:00 for the end of the day."""
+    return "24:00" if moment == END_OF_DAY else moment.strftime("%H:%M")
+
+
+def overlaps(first: tuple[time, time], second: tuple[time, time]) -> bool:
+    """Whether two sessions of the same day overlap (touching at one moment is not)."""
+    return first[0] < second[1] and second[0] < first[1]
 
 
 def school_window(day: date, calendar: Calendar) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from stemnet.audit import record
 from stemnet.models import FLEMISH_REGION, Municipality, PostalCode
 
+from .eligibility import END_OF_DAY, clock, overlaps
 from .models import Activity, Attendance, Participant, Series, Session
 from .selectors.periods import locked_ranges
 from .services.activities import apply_minutes
@@ -38,6 +39,7 @@ COLUMNS = [
 REQUIRED = COLUMNS[:-1]
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:00)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_END_OF_DAY = re.compile(r"^24:00(:00)?$")  # an end time only: the end of the session's day
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,9 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
             except ValueError:
                 error("session_date", _("Deze datum bestaat niet."))
         for column in ("start_time", "end_time"):
+            if column == "end_time" and _END_OF_DAY.match(raw[column]):
+                end = END_OF_DAY
+                continue
             match = _TIME.match(raw[column])
             if not match:
                 error(column, _("Gebruik het formaat UU:MM (bv. 14:00)."))
@@ -233,7 +238,7 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
             error(
                 "end_time",
                 _("Dezelfde sessie heeft op rij %(row)s einduur %(end)s.")
-                % {"row": session_end[1], "end": session_end[0].strftime("%H:%M")},
+                % {"row": session_end[1], "end": clock(session_end[0])},
             )
             continue
         place = series_places.setdefault(
@@ -278,6 +283,8 @@ def import_attendance(*, actor, academy, rows: list[dict]) -> ImportResult:
         valid = _validate(rows, academy, result)
         if not result.errors:
             _check_existing_sessions(academy, valid, result)
+        if not result.errors:
+            _check_overlaps(academy, valid, result)
         if result.errors:
             raise ImportRejected(result)
         result.created = _write(academy, valid)
@@ -327,10 +334,74 @@ def _check_existing_sessions(academy, valid: list[_Row], result: ImportResult) -
                 RowError(
                     row.number,
                     "end_time",
-                    _("Deze sessie bestaat al met einduur %(end)s.")
-                    % {"end": known[0].strftime("%H:%M")},
+                    _("Deze sessie bestaat al met einduur %(end)s.") % {"end": clock(known[0])},
                 )
             )
+
+
+def _check_overlaps(academy, valid: list[_Row], result: ImportResult) -> None:
+    """A child cannot be present at two overlapping sessions of the same academy: each
+    row that puts a child in a session overlapping another one of theirs (in the file or
+    already registered) is an error naming both sessions."""
+    # (ref, day) -> {session key: (start, end, row number or 0 when already registered)}
+    attended: dict[tuple[str, date], dict[tuple, tuple[time, time, int]]] = defaultdict(dict)
+    stored = Attendance.objects.filter(
+        session__academy=academy,
+        session__date__in={row.day for row in valid},
+        participant__ref__in={row.ref for row in valid},
+    ).values_list(
+        "participant__ref",
+        "session__series__activity__code",
+        "session__series__code",
+        "session__date",
+        "session__start_time",
+        "session__end_time",
+    )
+    for ref, activity_code, series_code, day, start, end in stored:
+        attended[(ref, day)][(activity_code, series_code, start)] = (start, end, 0)
+    for row in valid:
+        attended[(row.ref, row.day)][(row.activity_code, row.series_code, row.start)] = (
+            row.start,
+            row.end,
+            row.number,
+        )
+    for (ref, day), sessions in attended.items():
+        items = sorted(sessions.items(), key=lambda item: (item[1][0], item[1][2]))
+        for i, (key, (start, end, number)) in enumerate(items):
+            for other_key, (other_start, other_end, other_number) in items[:i] + items[i + 1 :]:
+                if not number or not overlaps((start, end), (other_start, other_end)):
+                    continue
+                if other_number and other_number > number:
+                    continue  # reported on the later of two rows, naming the earlier
+                where = (
+                    _("rij %(row)s") % {"row": other_number}
+                    if other_number
+                    else _("al geregistreerd")
+                )
+                result.errors.append(
+                    RowError(
+                        number,
+                        "participant_ref",
+                        _(
+                            "Deelnemer %(ref)s is op %(day)s al aanwezig op een sessie die "
+                            "overlapt: reeks %(series)s %(start)s–%(end)s (%(where)s) en "
+                            "reeks %(this_series)s %(this_start)s–%(this_end)s. Een kind kan "
+                            "niet op twee sessies tegelijk aanwezig zijn."
+                        )
+                        % {
+                            "ref": ref,
+                            "day": day.isoformat(),
+                            "series": other_key[1],
+                            "start": clock(other_start),
+                            "end": clock(other_end),
+                            "where": where,
+                            "this_series": key[1],
+                            "this_start": clock(start),
+                            "this_end": clock(end),
+                        },
+                    )
+                )
+    result.errors.sort(key=lambda error: error.row)
 
 
 def _write(academy, valid: list[_Row]) -> dict[str, int]:
@@ -471,7 +542,7 @@ def export_rows(academy, *, start: date | None = None, end: date | None = None) 
         "participant__residence_postal_code",
     )
     return [
-        [a, t, s, d.isoformat(), st.strftime("%H:%M"), en.strftime("%H:%M"), m, r, str(y), pc]
+        [a, t, s, d.isoformat(), clock(st), clock(en), m, r, str(y), pc]
         for a, t, s, d, st, en, m, r, y, pc in rows
     ]
 

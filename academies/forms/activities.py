@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from stemnet.reference import municipalities_for_postal_code, municipality_for_refnis
 
 from ..models import Activity, ActivityFormat, StemDomain
+from .fields import EndTimeField
 
 WEEKDAYS = [
     (0, _("maandag")),
@@ -138,9 +139,7 @@ class SeriesForm(forms.Form):
     start_time = forms.TimeField(
         label=_("Beginuur"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_time = forms.TimeField(
-        label=_("Einduur"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    end_time = EndTimeField(label=_("Einduur"), required=False)
 
     def clean_place(self):
         return _place(self.cleaned_data["place"])
@@ -172,7 +171,7 @@ class SessionForm(forms.Form):
     start_time = forms.TimeField(
         label=_("Beginuur"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_time = forms.TimeField(label=_("Einduur"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = EndTimeField(label=_("Einduur"))
 
     def clean(self):
         data = super().clean()

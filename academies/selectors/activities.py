@@ -135,3 +135,22 @@ def participants_of(academy):
     return Participant.objects.filter(academy=academy).annotate(
         sessions_attended=Count("attendances")
     )
+
+
+def overlapping_sessions(
+    *, academy_id: int, day, start_time, end_time, participant_ids, exclude_session_id=None
+):
+    """Attendance of these participants at another session of the academy that overlaps
+    the given moment on the same day (a child cannot be at two sessions at once)."""
+    qs = Attendance.objects.filter(
+        participant_id__in=participant_ids,
+        session__academy_id=academy_id,
+        session__date=day,
+        session__start_time__lt=end_time,
+        session__end_time__gt=start_time,
+    )
+    if exclude_session_id is not None:
+        qs = qs.exclude(session_id=exclude_session_id)
+    return qs.select_related("session__series__activity", "participant").order_by(
+        "session__start_time", "session_id"
+    )

@@ -2,6 +2,7 @@
 session's counted minutes right and respect locked periods."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from stemnet.audit import record
 from stemnet.permissions import require
 
-from ..eligibility import Calendar, session_minutes
+from ..eligibility import Calendar, clock, session_minutes
 from ..models import (
     Activity,
     Attendance,
@@ -22,6 +23,7 @@ from ..models import (
     Session,
 )
 from ..permissions import can_edit_academy_data
+from ..selectors.activities import overlapping_sessions
 from ..selectors.periods import locked_reason
 from . import AcademyError
 
@@ -31,6 +33,37 @@ def _may_edit(actor, academy_id: int) -> None:
     (management commands, the demo network)."""
     if actor is not None:
         require(can_edit_academy_data(actor, academy_id), AcademyError)
+
+
+def describe_session(session: Session) -> str:
+    """A session as a member recognises it: activity, series, day and hours."""
+    return _("%(activity)s – reeks %(series)s op %(day)s %(start)s–%(end)s") % {
+        "activity": session.series.activity.title,
+        "series": session.series.code,
+        "day": session.date.strftime("%d-%m-%Y"),
+        "start": clock(session.start_time),
+        "end": clock(session.end_time),
+    }
+
+
+def _refuse_overlap(session: Session, participant: Participant) -> None:
+    """A child cannot be present at two overlapping sessions of the same academy."""
+    other = overlapping_sessions(
+        academy_id=session.academy_id,
+        day=session.date,
+        start_time=session.start_time,
+        end_time=session.end_time,
+        participant_ids=[participant.pk],
+        exclude_session_id=session.pk,
+    ).first()
+    if other is not None:
+        raise AcademyError(
+            _(
+                "%(ref)s is al aanwezig op een sessie die op hetzelfde moment loopt: "
+                "%(other)s. Een kind kan niet op twee sessies tegelijk aanwezig zijn."
+            )
+            % {"ref": participant.ref, "other": describe_session(other.session)}
+        )
 
 
 def calendar_for(days: Iterable[date]) -> Calendar:
@@ -222,6 +255,7 @@ def set_attendance(*, actor, session: Session, participant: Participant, present
         raise AcademyError(_("Deze deelnemer hoort niet bij deze academie."))
     ensure_unlocked(session.academy_id, [session.date])
     if present:
+        _refuse_overlap(session, participant)
         Attendance.objects.get_or_create(session=session, participant=participant)
     else:
         Attendance.objects.filter(session=session, participant=participant).delete()
@@ -232,6 +266,46 @@ def set_attendance(*, actor, session: Session, participant: Participant, present
         payload={"participant": participant.ref, "present": present},
     )
     return present
+
+
+@dataclass(frozen=True)
+class AllPresent:
+    added: int
+    refused: list[str]  # references of children present at an overlapping session
+
+
+@transaction.atomic
+def mark_all_present(*, actor, session: Session) -> AllPresent:
+    """ "Iedereen aanwezig": every participant enrolled in the session's series present,
+    except those already present at an overlapping session of the academy (refused, listed)."""
+    _may_edit(actor, session.academy_id)
+    session = Session.objects.select_for_update().select_related("series").get(pk=session.pk)
+    ensure_unlocked(session.academy_id, [session.date])
+    enrolled = list(session.series.participants.order_by("ref"))
+    already = set(session.attendances.values_list("participant_id", flat=True))
+    candidates = [p for p in enrolled if p.pk not in already]
+    clashing = set(
+        overlapping_sessions(
+            academy_id=session.academy_id,
+            day=session.date,
+            start_time=session.start_time,
+            end_time=session.end_time,
+            participant_ids=[p.pk for p in candidates],
+            exclude_session_id=session.pk,
+        ).values_list("participant_id", flat=True)
+    )
+    added = [p for p in candidates if p.pk not in clashing]
+    Attendance.objects.bulk_create(
+        [Attendance(session=session, participant=p) for p in added], ignore_conflicts=True
+    )
+    refused = [p.ref for p in candidates if p.pk in clashing]
+    record(
+        actor=actor,
+        action="attendance.all_present",
+        obj=session,
+        payload={"added": len(added), "refused": refused},
+    )
+    return AllPresent(added=len(added), refused=refused)
 
 
 @transaction.atomic
@@ -330,6 +404,22 @@ def update_session(
     series = session.series
     if not series.start_date <= day <= series.end_date:
         raise AcademyError(_("De datum valt buiten de reeks."))
+    clash = overlapping_sessions(
+        academy_id=session.academy_id,
+        day=day,
+        start_time=start_time,
+        end_time=end_time,
+        participant_ids=session.attendances.values_list("participant_id", flat=True),
+        exclude_session_id=session.pk,
+    ).first()
+    if clash is not None:
+        raise AcademyError(
+            _(
+                "%(ref)s is aanwezig op deze sessie en op %(other)s: op dat moment zouden "
+                "ze overlappen. Een kind kan niet op twee sessies tegelijk aanwezig zijn."
+            )
+            % {"ref": clash.participant.ref, "other": describe_session(clash.session)}
+        )
     session.date, session.start_time, session.end_time = day, start_time, end_time
     apply_minutes([session])
     session.save()

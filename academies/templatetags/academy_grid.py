@@ -23,3 +23,11 @@ def is_locked(locked_sessions: set, session) -> bool:
 def kind_uren(child_minutes) -> Decimal:
     """Child-minutes as KIND-uren with two decimals (exact input, rounded half up)."""
     return as_kind_hours(child_minutes)
+
+
+@register.filter
+def clock(moment) -> str:
+    """A session time as HH:MM, with 24:00 for the end of the day."""
+    from ..eligibility import clock as as_clock
+
+    return as_clock(moment) if moment else ""

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..eligibility import clock
 from ..forms.activities import SessionForm
 from ..selectors.activities import is_present, participants_of_academy, sessions_of_academy
 from ..services import AcademyError
@@ -72,7 +73,7 @@ def session_delete(request, academy_id, pk):
         % {
             "day": session.date.strftime("%d-%m-%Y"),
             "start": session.start_time.strftime("%H:%M"),
-            "end": session.end_time.strftime("%H:%M"),
+            "end": clock(session.end_time),
             "n": session.attendance_count,
         },
         button=_("Sessie verwijderen"),
