@@ -179,6 +179,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "STEM-academies <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where e-mails sent outside a request (services, tasks) point their links to.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = (

@@ -1,7 +1,7 @@
 """Reads for activities, series, sessions and each academy's KIND-uren per period."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -50,18 +50,25 @@ class PeriodSummary:
         return [(reason, as_kind_hours(minutes), minutes) for reason, minutes in self.lost.items()]
 
 
-def period_summary(academy, start: date, end: date) -> PeriodSummary:
+def period_summary(academy, start: date, end: date, *, series=None) -> PeriodSummary:
     """Eligible KIND-uren and every ineligible part with its reason (see
-    ``kind_hours.breakdown``), and the number of sessions."""
+    ``kind_hours.breakdown``), and the number of sessions; with ``series``, of that
+    series' sessions only."""
+    scope = {"series": series} if series is not None else {}
     figures = kind_hours.breakdown(
         Attendance.objects.filter(
-            session__academy=academy, session__date__gte=start, session__date__lte=end
+            session__academy=academy,
+            session__date__gte=start,
+            session__date__lte=end,
+            **{f"session__{key}": value for key, value in scope.items()},
         )
     )
     return PeriodSummary(
         eligible=figures["eligible"],
         lost=figures["lost"],
-        sessions=Session.objects.filter(academy=academy, date__gte=start, date__lte=end).count(),
+        sessions=Session.objects.filter(
+            academy=academy, date__gte=start, date__lte=end, **scope
+        ).count(),
         attendance=figures["attendance"],
     )
 
@@ -103,20 +110,39 @@ def is_present(session: Session, participant: Participant) -> bool:
 
 def series_page(academy, series: Series) -> dict:
     """What the series page shows besides its forms: the attendance grid, which sessions
-    are locked, and the KIND-uren of the period the series starts in."""
+    are locked, and the KIND-uren of this series (its own sessions, all its dates)."""
     participants, sessions, present = attendance_grid(series)
     locked = locked_ranges(academy.pk)
     half = HalfYear.containing(series.start_date)
+    locked_sessions = {
+        s.pk for s in sessions if any(first <= s.date <= last for first, last in locked)
+    }
     return {
         "participants": participants,
         "sessions": sessions,
         "present": present,
-        "locked_sessions": {
-            s.pk for s in sessions if any(first <= s.date <= last for first, last in locked)
-        },
+        "locked_sessions": locked_sessions,
+        # the whole series lies in closed or submitted periods: nothing can change
+        "series_locked": _series_locked(series, locked),
         "period": reporting_period(half.code),
-        "summary": period_summary(academy, half.start, half.end),
+        "summary": series_summary(academy, series),
     }
+
+
+def series_summary(academy, series: Series) -> PeriodSummary:
+    """The KIND-uren block of the series page: that series' sessions only."""
+    return period_summary(academy, series.start_date, series.end_date, series=series)
+
+
+def _series_locked(series: Series, locked: list[tuple[date, date]]) -> bool:
+    """Whether every day of the series lies in a locked range (ranges may chain)."""
+    day = series.start_date
+    for first, last in sorted(locked):
+        if first <= day <= last:
+            day = last + timedelta(days=1)
+        if day > series.end_date:
+            return True
+    return False
 
 
 def attendance_grid(series: Series):

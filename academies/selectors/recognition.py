@@ -23,6 +23,18 @@ def latest_application(academy) -> RecognitionApplication | None:
     return academy.applications.prefetch_related("attachments").first()
 
 
+def changes_request(application):
+    """The staff's latest request for changes (the transition with its reason) while the
+    application waits for them; None otherwise."""
+    if application is None or application.state != ApplicationState.CHANGES_REQUESTED:
+        return None
+    return (
+        application.transitions.filter(to_state=ApplicationState.CHANGES_REQUESTED)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def recognised_academies(on=None):
     """The public catalogue: academies with a recognition valid on ``on`` (today)."""
     on = on or timezone.localdate()

@@ -1,13 +1,17 @@
 """Reporting periods: create on demand, close for reporting, reopen with a reason."""
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
 from stemnet.periods import HalfYear
 
-from ..models import PeriodReport, ReportingPeriod
+from ..models import MemberRole, Membership, PeriodReport, ReportingPeriod
 from . import AcademyError
 
 
@@ -43,6 +47,15 @@ def reopen_reporting(*, actor, period: ReportingPeriod, reason: str) -> Reportin
         reopened_at=timezone.now(), reopen_reason=reason, submitted_at=None
     )
     record(actor=actor, action="period.reporting_reopened", obj=period, payload={"reason": reason})
+    # Every academy with a report or sessions in the period may change its data again.
+    concerned = Membership.objects.filter(
+        Q(academy__period_reports__period=period)
+        | Q(
+            academy__sessions__date__gte=period.start_date,
+            academy__sessions__date__lte=period.end_date,
+        )
+    )
+    _notify_reopened(period, reason, concerned.values_list("academy_id", flat=True).distinct())
     return period
 
 
@@ -80,4 +93,29 @@ def reopen_period_report(*, actor, report: PeriodReport, reason: str) -> PeriodR
     report.reopen_reason = reason
     report.save(update_fields=["submitted_at", "reopened_at", "reopen_reason"])
     record(actor=actor, action="period_report.reopened", obj=report, payload={"reason": reason})
+    _notify_reopened(report.period, reason, [report.academy_id])
     return report
+
+
+def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
+    """One e-mail per academy to its admins, with the reason and a link to the period page;
+    sent only once the reopening is committed."""
+    admins = Membership.objects.filter(
+        academy_id__in=list(academy_ids), role=MemberRole.ADMIN
+    ).values_list("academy_id", "academy__name", "user__email")
+    by_academy: dict[int, tuple[str, list[str]]] = {}
+    for academy_id, name, email in admins.order_by("academy_id", "user__email"):
+        by_academy.setdefault(academy_id, (name, []))[1].append(email)
+    subject = _("[STEM-academies] Periode %(code)s is heropend") % {"code": period.code}
+    messages = []
+    for academy_id, (name, emails) in by_academy.items():
+        link = settings.PORTAL_URL + reverse("academies:period", args=[academy_id, period.code])
+        body = _(
+            "Beste,\n\nVLAIO heeft periode %(code)s heropend voor %(academy)s. U kunt de "
+            "sessies, deelnemers en aanwezigheden van die periode weer aanpassen en het "
+            "perioderapport daarna opnieuw indienen.\n\nReden: %(reason)s\n\n"
+            "De periode in het portaal: %(link)s\n\nVLAIO – Team STEM\n"
+        ) % {"code": period.code, "academy": name, "reason": reason, "link": link}
+        messages.append((subject, body, None, emails))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

@@ -84,6 +84,9 @@ def add_attachment(*, actor, application, upload) -> Attachment:
     content_type = sniff_content_type(head)
     if content_type is None:
         raise AcademyError(_("Enkel PDF-, PNG- of JPEG-bestanden zijn toegelaten."))
+    same = _same_attachment(application, upload)
+    if same is not None:
+        return same  # the same file sent again (e.g. with a resubmission): keep one copy
     attachment = Attachment(
         application=application,
         original_name=upload.name[:255],
@@ -100,6 +103,49 @@ def add_attachment(*, actor, application, upload) -> Attachment:
         payload={"name": attachment.original_name},
     )
     return attachment
+
+
+def _same_attachment(application, upload) -> Attachment | None:
+    """An attachment of the application with the same name and the same bytes, if any."""
+    for existing in application.attachments.filter(
+        original_name=upload.name[:255], size=upload.size
+    ):
+        try:
+            with existing.file.open("rb") as stored:
+                equal = stored.read() == upload.read()
+        except OSError:
+            equal = False
+        upload.seek(0)
+        if equal:
+            return existing
+    return None
+
+
+@transaction.atomic
+def remove_attachment(*, actor, attachment: Attachment) -> None:
+    """The academy takes an attachment off its application while it may still change it."""
+    application = RecognitionApplication.objects.select_for_update().get(
+        pk=attachment.application_id
+    )
+    if not is_admin(actor, application.academy):
+        raise AcademyError(_("Enkel een beheerder van de academie kan bijlagen verwijderen."))
+    if application.state not in EDITABLE_STATES:
+        raise AcademyError(
+            _(
+                "Bijlagen verwijderen kan enkel bij een aanvraag in opmaak of met gevraagde "
+                "aanpassingen."
+            )
+        )
+    name, stored = attachment.original_name, attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    record(
+        actor=actor,
+        action="recognition.attachment_removed",
+        obj=application,
+        payload={"name": name},
+    )
+    transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic

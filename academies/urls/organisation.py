@@ -20,4 +20,9 @@ urlpatterns = [
         recognition.attachment_download,
         name="attachment",
     ),
+    path(
+        "<int:pk>/erkenning/bijlagen/<int:attachment_pk>/verwijderen/",
+        recognition.attachment_delete,
+        name="attachment_delete",
+    ),
 ]

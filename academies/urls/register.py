@@ -34,6 +34,11 @@ urlpatterns = [
         sessions.attendance_toggle,
         name="attendance_toggle",
     ),
+    path(
+        "sessies/<int:pk>/iedereen-aanwezig/",
+        sessions.session_all_present,
+        name="session_all_present",
+    ),
     path("deelnemers/<int:pk>/bewerken/", participants.participant_edit, name="participant_edit"),
     path("periodes/", periods.current_period, name="current_period"),
     path("periodes/<str:code>/", periods.period_detail, name="period"),

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..forms.organisation import ApplicationForm
 from ..models import ApplicationState, Attachment
 from ..permissions import can_manage_academy
 from ..selectors.organisation import academies_for_user
-from ..selectors.recognition import current_recognition, latest_application
+from ..selectors.recognition import changes_request, current_recognition, latest_application
 from ..services import AcademyError
 from ..services import recognition as services
 from ..workflow import ACADEMY, STAFF_TARGETS, actions_from
@@ -74,6 +75,10 @@ def application(request, pk):
             "can_manage": can_manage,
             "academy_actions": actions_from(working.state, ACADEMY) if working else [],
             "transitions": latest.transitions.select_related("actor") if latest else [],
+            "changes_request": changes_request(latest),
+            "attachments_removable": bool(
+                editable and latest and latest.state in services.EDITABLE_STATES
+            ),
             "staff_targets": STAFF_TARGETS,
         },
     )
@@ -93,3 +98,37 @@ def attachment_download(request, pk, attachment_pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment_delete(request, pk, attachment_pk):
+    """Take an attachment off a draft or changes-requested application (asks first)."""
+    academy = get_object_or_404(academies_for_user(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application__academy=academy)
+    if not can_manage_academy(request.user, academy):
+        raise PermissionDenied
+    back = reverse("academies:application", args=[academy.pk])
+    if request.method == "POST":
+        try:
+            services.remove_attachment(actor=request.user, attachment=attachment)
+        except AcademyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Bijlage %(name)s verwijderd.") % {"name": attachment.original_name}
+            )
+        return redirect(back)
+    return render(
+        request,
+        "academies/activities/confirm.html",
+        {
+            "title": _("Bijlage verwijderen?"),
+            "message": _(
+                "%(name)s verdwijnt uit uw aanvraag. Dit kunt u niet ongedaan maken; u kunt "
+                "het bestand wel opnieuw toevoegen."
+            )
+            % {"name": attachment.original_name},
+            "button": _("Bijlage verwijderen"),
+            "cancel_url": back,
+        },
+    )

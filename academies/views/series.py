@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from stemnet.periods import HalfYear
+
 from ..forms.activities import CopyParticipantsForm, ParticipantForm, SeriesEditForm, SessionForm
 from ..permissions import can_edit_academy_data
-from ..selectors.activities import series_page
+from ..selectors.activities import series_page, series_summary
+from ..selectors.periods import reporting_period
 from ..services import AcademyError
 from ..services import activities as services
 from .common import attempt, confirm_page, edit_page, series_or_404
@@ -38,6 +41,18 @@ def _render(request, academy, series, **forms):
 @require_GET
 def series_detail(request, academy_id, pk):
     academy, series = series_or_404(request, academy_id, pk)
+    if request.headers.get("HX-Request") and request.GET.get("blok") == "kind-uren":
+        # htmx: the series' KIND-uren block again, after a change in the grid
+        return render(
+            request,
+            "academies/partials/activities_period_summary.html",
+            {
+                "academy": academy,
+                "series": series,
+                "period": reporting_period(HalfYear.containing(series.start_date).code),
+                "summary": series_summary(academy, series),
+            },
+        )
     return _render(request, academy, series)
 
 

@@ -5,11 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..eligibility import clock
 from ..forms.activities import SessionForm
-from ..selectors.activities import is_present, participants_of_academy, sessions_of_academy
+from ..selectors.activities import (
+    attendance_grid,
+    is_present,
+    participants_of_academy,
+    sessions_of_academy,
+)
+from ..selectors.periods import locked_reason
 from ..services import AcademyError
 from ..services import activities as services
 from .common import academy_or_404, attempt, confirm_page, edit_page
@@ -95,7 +102,8 @@ def attendance_toggle(request, academy_id, session_id, participant_id):
             actor=request.user, session=session, participant=participant, present=present
         )
     except AcademyError as refused:
-        # Answer 200 so htmx swaps the cell: unchanged, locked, with the reason next to it.
+        # Answer 200 so htmx swaps the cell: unchanged, with the reason next to it, and
+        # read-only when the refusal is the period lock.
         present = is_present(session, participant)
         error = str(refused)
     response = render(
@@ -106,10 +114,57 @@ def attendance_toggle(request, academy_id, session_id, participant_id):
             "session": session,
             "participant": participant,
             "present": present,
-            "locked": error is not None,
+            "locked": error is not None and locked_reason(academy.pk, session.date) is not None,
             "error": error,
         },
     )
     if error is None:
+        response["HX-Trigger"] = "attendance-changed"
+    return response
+
+
+@login_required
+@require_POST
+def session_all_present(request, academy_id, pk):
+    """htmx: "Iedereen aanwezig" for one session; returns its column (the header cell, and
+    every cell of the column out of band)."""
+    academy = academy_or_404(request, academy_id, edit=True)
+    session = get_object_or_404(sessions_of_academy(academy), pk=pk)
+    message, failed = None, False
+    try:
+        outcome = services.mark_all_present(actor=request.user, session=session)
+    except AcademyError as error:
+        message, failed = str(error), True
+    else:
+        message = ngettext(
+            "%(n)s deelnemer aanwezig gezet.", "%(n)s deelnemers aanwezig gezet.", outcome.added
+        ) % {"n": outcome.added}
+        if outcome.refused:
+            failed = True
+            message += " " + ngettext(
+                "Niet voor %(refs)s: al aanwezig op een sessie die op hetzelfde moment loopt.",
+                "Niet voor %(refs)s: al aanwezig op sessies die op hetzelfde moment lopen.",
+                len(outcome.refused),
+            ) % {"refs": ", ".join(outcome.refused)}
+    participants, _sessions, present = attendance_grid(session.series)
+    locked = locked_reason(academy.pk, session.date) is not None
+    if not request.headers.get("HX-Request"):
+        (messages.error if failed else messages.success)(request, message)
+        return redirect("academies:series", academy.pk, session.series_id)
+    response = render(
+        request,
+        "academies/partials/activities_all_present.html",
+        {
+            "academy": academy,
+            "session": session,
+            "can_edit": True,
+            "locked_sessions": {session.pk} if locked else set(),
+            "head_message": message,
+            "head_error": failed,
+            "cells_locked": locked,
+            "cells": [(p, (session.pk, p.pk) in present) for p in participants],
+        },
+    )
+    if not locked:
         response["HX-Trigger"] = "attendance-changed"
     return response

@@ -59,7 +59,16 @@ def _rows(specs):
         r["end_time"] = ends.setdefault(
             (r["series_code"], r["session_date"], r["start_time"]), r["end_time"]
         )
-    return rows
+    # A child cannot be at two overlapping sessions: keep the first of such rows only.
+    kept, busy = [], {}
+    for r in rows:
+        moment = (r["start_time"], r["end_time"])
+        taken = busy.setdefault((r["participant_ref"], r["session_date"]), [])
+        if any(moment[0] < end and start < moment[1] for start, end in taken):
+            continue
+        taken.append(moment)
+        kept.append(r)
+    return kept
 
 
 def _totals(academy):

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from academies.imports import import_attendance
 from academies.models import (
     Academy,
     ApplicationState,
@@ -27,6 +28,7 @@ from tests.factories import (
     make_admin,
     pdf_bytes,
 )
+from tests.factories.activities import register_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "fast_passwords")]
 
@@ -50,6 +52,8 @@ WALK = [
     ("academies:application", "get", (LOGIN, 404, 200, 200, 200)),
     ("academies:application", "post", (LOGIN, 404, 403, 302, 403)),
     ("academies:attachment", "get", (LOGIN, 404, 200, 200, 200)),
+    ("academies:attachment_delete", "get", (LOGIN, 404, 403, 200, 403)),
+    ("academies:attachment_delete", "post", (LOGIN, 404, 403, 302, 403)),
     ("academies_staff:queue", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:review", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:decide", "post", (LOGIN, 403, 403, 403, 302)),
@@ -60,6 +64,7 @@ WALK = [
     # Activities (another area): reading is for members and staff, outsiders get 404.
     ("academies:activities", "get", (LOGIN, 404, 200, 200, 200)),
     ("academies:import", "get", (LOGIN, 404, 200, 200, 403)),
+    ("academies:session_all_present", "post", (LOGIN, 404, 302, 302, 403)),
 ]
 
 
@@ -95,6 +100,8 @@ def world(municipalities):
         name="Herfstvakantie", start_date=date(2026, 10, 26), end_date=date(2026, 11, 1)
     )
     report = submit_period_report(actor=roles.admin, academy=academy, code="2026-1")
+    import_attendance(actor=None, academy=academy, rows=register_rows(1, 2, start=date(2026, 9, 5)))
+    session = academy.sessions.get()
     return (
         roles,
         {
@@ -105,6 +112,8 @@ def world(municipalities):
             "academies:switch": [academy.pk],
             "academies:application": [academy.pk],
             "academies:attachment": [academy.pk, attachment.pk],
+            "academies:attachment_delete": [academy.pk, attachment.pk],
+            "academies:session_all_present": [academy.pk, session.pk],
             "academies_staff:review": [submitted.pk],
             "academies_staff:decide": [submitted.pk],
             "academies_staff:holiday_delete": [holiday.pk],
