@@ -8,7 +8,9 @@ class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["refnis", "name", "region"]
 
 
-class PostalCodeInline(admin.TabularInline):
+class PostalCodeInline(admin.StackedInline):
+    """Stacked, not tabular: every postal-code input gets its own label (WCAG 1.3.1)."""
+
     model = PostalCode
     extra = 0
 

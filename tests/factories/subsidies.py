@@ -11,7 +11,7 @@ from tests.factories.activities import recognised_academy, register_rows
 
 def network(n_academies=3, *, start=date(2026, 1, 3), prefix="Academie"):
     """Academies with 1, 2, 3 … × 10 sessions of 2 h with 5 children in Gent (and the
-    last one also in Leuven) from ``start`` on, each with an admin."""
+    last one also in Leuven, in the afternoon) from ``start`` on, each with an admin."""
     academies = []
     for i in range(1, n_academies + 1):
         academy = recognised_academy(name=f"{prefix} {i}")
@@ -24,6 +24,10 @@ def network(n_academies=3, *, start=date(2026, 1, 3), prefix="Academie"):
                     "series_code": "LEU",
                     "location_nis": "24062",
                     "residence_postal_code": "3000",
+                    # the same children in the afternoon: a child cannot be at two
+                    # sessions at once (a Saturday afternoon counts the same 120 minutes)
+                    "start_time": "14:00",
+                    "end_time": "16:00",
                 }
                 for r in register_rows(4, 5, start=start)
             ]
