@@ -15,7 +15,7 @@ from academies.services import AcademyError
 from academies.services import activities as services
 from stemnet.models import Municipality
 from stemnet.reference import SUCCESSORS_FILE, load_municipalities, municipality_for_refnis
-from tests.factories import UserFactory, municipality
+from tests.factories import make_member, municipality
 from tests.factories.activities import recognised_academy, register_rows, to_csv
 
 pytestmark = pytest.mark.django_db
@@ -195,5 +195,5 @@ def test_the_service_refuses_a_child_at_two_overlapping_sessions(municipalities)
     assert not Attendance.objects.filter(session=session).exists()
     # the all-present action leaves that child out and says so
     other.participants.add(child)
-    outcome = services.mark_all_present(actor=UserFactory(), session=session)
+    outcome = services.mark_all_present(actor=make_member(academy), session=session)
     assert (outcome.added, outcome.refused) == (0, ["K0000"])
