@@ -5,7 +5,7 @@ a refusal in a service)."""
 from django.utils.translation import gettext_lazy as _
 
 from stemnet.permissions import ALLOWED, Decision, refused
-from stemnet.roles import is_staff_member
+from stemnet.roles import has_staff_powers
 
 from .models import MemberRole, Membership
 
@@ -34,7 +34,7 @@ def is_admin(user, academy) -> bool:
 
 
 def can_view_academy(user, academy) -> Decision:
-    if is_staff_member(user) or is_member(user, academy):
+    if has_staff_powers(user) or is_member(user, academy):
         return ALLOWED
     return refused(_("U bent geen lid van deze academie."))
 
@@ -62,7 +62,7 @@ def can_take_recognition_action(user, application, role: str) -> Decision:
         if is_admin(user, application.academy):
             return ALLOWED
         return refused(_("Enkel een beheerder van de academie kan dit doen."))
-    if not is_staff_member(user):
+    if not has_staff_powers(user):
         return refused(
             _("Enkel VLAIO-medewerkers beslissen over een erkenning, niet de academie zelf.")
         )

@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from stemnet.roles import is_staff_member
+from stemnet.roles import has_staff_powers
 
 from .models import Partnership
 
@@ -11,7 +11,7 @@ def partnerships_for_user(user):
     qs = Partnership.objects.select_related("lead_academy").annotate(
         municipality_count=Count("municipalities", distinct=True)
     )
-    if is_staff_member(user):
+    if has_staff_powers(user):
         return qs
     if not user.is_authenticated:
         return qs.none()

@@ -1,14 +1,18 @@
 """Settings for the STEM-academy portal, driven by environment variables.
 
-Without any variable set this gives a zero-setup local run (SQLite, Kombu's filesystem
-broker, DEBUG on). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and
-DEBUG=false; `manage.py check --deploy` must then report nothing.
+DEBUG is off unless DEBUG=true is set (`./dev.sh run` sets it): a missing variable in
+production never gives debug mode or the development key. Without DATABASE_URL / REDIS_URL
+this uses SQLite, Kombu's filesystem broker and the database cache (no server needed).
+Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS; `manage.py check
+--deploy` must then report nothing. Importing the settings creates no folders: `./dev.sh run`
+creates `var/` and the Celery app creates the filesystem broker's folders.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "import_export",
+    "csp",
     "stemnet",
     "academies",
     "subsidies",
@@ -60,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "stemnet.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stemnet.middleware.DutchFirstLocaleMiddleware",
@@ -69,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "stemnet.middleware.StaffMFARequiredMiddleware",
+    "stemnet.middleware.SessionMFAMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -100,7 +107,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite is only the zero-setup default; a busy timeout lets web and worker share it.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -118,6 +124,26 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+
+# --- Cache: shared by every process (login rate limits count across gunicorn workers) -------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "stemnet",
+        }
+    }
+else:
+    # The zero-setup default: a table in the database (`manage.py createcachetable`, run by
+    # `./dev.sh run` and docker-compose's migrate service; the test database gets it too).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "stemnet_cache",
+        }
+    }
 
 # --- Internationalisation: Dutch (Belgium) first, English available ---------------------
 LANGUAGE_CODE = "nl-be"
@@ -162,6 +188,16 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[STEM-academies] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "stemnet.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "stemnet.accounts.SignupForm"}
+# Failed logins count per client IP (any account) and per account *from that IP*
+# (stemnet.accounts.AccountAdapter): a stranger who guesses a known address from elsewhere
+# locks only themselves out, never the account's owner.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,30/h/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip,100/h/ip",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "STEM-academies Vlaanderen"
 
@@ -188,9 +224,8 @@ CELERY_BROKER_URL = (
 )
 if CELERY_BROKER_URL == "filesystem://":
     # A broker that needs no server: web and worker exchange messages through folders.
+    # stemnet.celery creates these folders when the app is configured (not at import here).
     _queue_dir = VAR_DIR / "celery" / "queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
-    (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
@@ -222,6 +257,30 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only our own scripts and styles, no inline code.
+# img-src allows data: for the TOTP QR code allauth renders as an inline SVG image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Browser features the portal never uses (stemnet.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=()"
+)
 
 LOGGING = {
     "version": 1,

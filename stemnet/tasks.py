@@ -12,3 +12,23 @@ def ping(token: str) -> str:
         action="system.ping", object_type="system", object_id=token, payload={}
     )
     return token
+
+
+@shared_task(
+    time_limit=60,
+    soft_time_limit=45,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_rendered_mail(
+    *, subject: str, body: str, from_email: str, to: list[str], alternatives: list
+) -> None:
+    """Send an e-mail rendered in the web process (allauth's account mails). Only strings
+    travel through the broker; a failed SMTP connection is retried with back-off."""
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    for content, mimetype in alternatives:
+        message.attach_alternative(content, mimetype)
+    message.send()

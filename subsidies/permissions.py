@@ -3,11 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from stemnet.permissions import ALLOWED, Decision, refused
-from stemnet.roles import is_staff_member
+from stemnet.roles import has_staff_powers
 
 
 def can_manage_periods(user) -> Decision:
     """Periods, parameters, calculations, approval, letters and payment exports: staff."""
-    if is_staff_member(user):
+    if has_staff_powers(user):
         return ALLOWED
     return refused(_("Enkel VLAIO-medewerkers beheren de subsidieperiodes."))

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Sum
 
-from stemnet.roles import is_staff_member
+from stemnet.roles import has_staff_powers
 
 from .models import Award, AwardLetter, Period, RunStatus
 
@@ -61,7 +61,7 @@ def letters_for_user(user):
     qs = AwardLetter.objects.select_related(
         "award__academy", "award__run__period__reporting_period"
     )
-    if is_staff_member(user):
+    if has_staff_powers(user):
         return qs
     if not user.is_authenticated:
         return qs.none()

@@ -91,7 +91,12 @@ def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
                 f"--hostname={queue}@%h",
             ],
             cwd=ROOT,
-            env={**os.environ, **env},
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "stemnet.settings",
+                "DEBUG": "true",
+                **env,
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,6 +1,6 @@
 """Reads for academies and their members, always scoped to the user."""
 
-from stemnet.roles import is_staff_member
+from stemnet.roles import has_staff_powers
 
 from ..models import Academy, Invitation, MemberRole, Membership
 
@@ -10,7 +10,7 @@ CURRENT_ACADEMY_SESSION_KEY = "current_academy_id"
 def academies_for_user(user):
     """The academies a user may see: all for staff, their own for members, none otherwise."""
     qs = Academy.objects.select_related("municipality")
-    if is_staff_member(user):
+    if has_staff_powers(user):
         return qs
     if not user.is_authenticated:
         return qs.none()

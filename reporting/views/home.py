@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from academies.selectors.organisation import memberships_of
 from partnerships.selectors import is_partnership_lead
 from stemnet.decorators import staff_required
-from stemnet.roles import is_staff_member
+from stemnet.roles import in_staff_group
 
 
 @require_GET
@@ -15,7 +15,7 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "reporting/public_home.html")
-    if is_staff_member(user):
+    if in_staff_group(user):
         return redirect("reporting:staff_home")
     if is_partnership_lead(user):
         return redirect("partnerships:home")
@@ -26,5 +26,5 @@ def home(request):
 
 @staff_required
 def staff_home(request):
-    """VLAIO staff's home page (MFA is enforced for /staff/ by middleware)."""
+    """VLAIO staff's home page (staff powers need a session that passed MFA)."""
     return render(request, "reporting/staff_home.html")

@@ -19,6 +19,7 @@ from academies.services import AcademyError
 from academies.services import recognition as services
 from academies.workflow import ACADEMY, ACTIONS
 from stemnet.models import AuditEvent, Municipality
+from stemnet.roles import act_with_verified_session
 from tests.factories import (
     CRITERIA,
     AcademyFactory,
@@ -140,6 +141,7 @@ def test_staff_who_are_members_of_the_academy_do_not_decide_for_it(people, actio
     application = application_in_state(S.SUBMITTED, people.academy)
     insider = make_member(people.academy)
     insider.groups.set(people.staff.groups.all())  # VLAIO staff and a member of the academy
+    act_with_verified_session(insider)  # acting with staff powers (a session that passed MFA)
     before = _snapshot(application)
     with pytest.raises(AcademyError, match="lid van deze academie"):
         services.take_action(actor=insider, application=application, action=action, reason="x")

@@ -24,6 +24,7 @@ from academies.models import (
 from partnerships.models import Partnership
 from stemnet.models import Municipality
 from stemnet.reference import load_municipalities
+from stemnet.roles import act_with_verified_session
 
 PASSWORD = "Stem-Academie-2026!"  # noqa: S105 (test credential)
 
@@ -76,12 +77,15 @@ def enable_totp(user) -> str:
 
 
 def make_staff(*, mfa: bool = True, **kwargs):
+    """A staff account; with ``mfa`` it has TOTP, and the returned object acts as a session
+    that passed it (for services and selectors called directly; a client's force_login
+    records the second factor in its session, see conftest.PortalClient)."""
     user = UserFactory(**kwargs)
     group, _ = Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)
     user.groups.add(group)
     if mfa:
         enable_totp(user)
-    return user
+    return act_with_verified_session(user, mfa)
 
 
 class AcademyFactory(factory.django.DjangoModelFactory):

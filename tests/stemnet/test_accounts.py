@@ -18,11 +18,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_sends_verification_mail_and_verified_user_can_log_in(client):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "nieuw@example.org", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_signup_sends_verification_mail_and_verified_user_can_log_in(
+    client, django_capture_on_commit_callbacks
+):
+    # The mail goes through the worker once the transaction commits (eager in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "nieuw@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -58,9 +62,10 @@ def test_wrong_password_is_refused_with_a_dutch_message(client):
     assert "wachtwoord is niet correct" in response.content.decode()
 
 
-def test_password_reset_mail_is_sent(client):
+def test_password_reset_mail_is_sent(client, django_capture_on_commit_callbacks):
     UserFactory(email="vergeten@example.org")
-    client.post(reverse("account_reset_password"), {"email": "vergeten@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "vergeten@example.org"})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 

@@ -24,7 +24,7 @@ def _manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "stemnet.settings", **env},
         capture_output=True,
         text=True,
         timeout=120,

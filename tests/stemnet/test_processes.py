@@ -29,7 +29,7 @@ def _spawn(args, env):
     return subprocess.Popen(
         args,
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV, **env},
+        env={**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "stemnet.settings", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -67,7 +67,12 @@ def test_gunicorn_serves_the_portal_and_passes_the_health_check(tmp_path):
             check = subprocess.run(
                 [sys.executable, "-m", "stemnet.healthcheck"],
                 cwd=ROOT,
-                env={**os.environ, **PRODUCTION_ENV, **env},
+                env={
+                    **os.environ,
+                    **PRODUCTION_ENV,
+                    "DJANGO_SETTINGS_MODULE": "stemnet.settings",
+                    **env,
+                },
                 capture_output=True,
                 timeout=10,
             )
