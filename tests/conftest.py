@@ -1,0 +1,16 @@
+"""Fixtures shared by the test modules (the academies tests have the same two in theirs)."""
+
+import pytest
+
+from tests.factories import FAST_PASSWORD_HASHERS, load_reference_data_once
+
+
+@pytest.fixture(scope="module")
+def reference_data(django_db_setup, django_db_blocker):
+    """The municipalities, loaded once per module outside the tests' transactions."""
+    load_reference_data_once(django_db_blocker)
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
