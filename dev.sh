@@ -53,7 +53,11 @@ shift || true
 case "$cmd" in
   run)
     setup ""
+    # Development mode is explicit: the settings default to production behaviour.
+    export DEBUG=${DEBUG:-true}
+    mkdir -p "${STEMNET_VAR_DIR:-var}"
     manage migrate --noinput
+    manage createcachetable
     manage load_municipalities
     manage setup_demo
     messages

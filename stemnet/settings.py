@@ -198,6 +198,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "signup": "20/m/ip,100/h/ip",
 }
+# Behind N reverse proxies allauth takes the client IP from X-Forwarded-For; with none
+# (gunicorn facing clients) it uses REMOTE_ADDR and ignores the header, which anyone can set.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "STEM-academies Vlaanderen"
 
