@@ -50,9 +50,10 @@ def test_member_registers_a_weekly_series_and_ticks_attendance(page):
         cell = page.get_by_role("button", name=f"{ref} aanwezig op 04-03-2026")
         cell.click()
         page.get_by_role("button", name=f"{ref} aanwezig op 04-03-2026", pressed=True).wait_for()
-    # Three children × two hours on a Wednesday afternoon = 6 KIND-uren.
+    # Three children × two hours on a Wednesday afternoon = 6 KIND-uren. (A function, not a
+    # bare expression: Playwright evaluates an expression with eval, which the CSP refuses.)
     page.wait_for_function(
-        "document.querySelector('[data-testid=eligible-hours]').textContent === '6,00'"
+        "() => document.querySelector('[data-testid=eligible-hours]').textContent === '6,00'"
     )
     # Keyboard: from K01's first cell, arrow right to the next session and press Enter;
     # arrow down to K02 and press Space.
@@ -69,7 +70,7 @@ def test_member_registers_a_weekly_series_and_ticks_attendance(page):
     page.keyboard.press("Space")
     page.get_by_role("button", name="K02 aanwezig op 11-03-2026", pressed=True).wait_for()
     page.wait_for_function(
-        "document.querySelector('[data-testid=eligible-hours]').textContent === '10,00'"
+        "() => document.querySelector('[data-testid=eligible-hours]').textContent === '10,00'"
     )
     assert Attendance.objects.filter(session__academy=academy).count() == 5
     # The period page shows the same figure and each session's KIND-uren.
