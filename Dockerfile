@@ -13,9 +13,10 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir . && rm -rf build *.egg-info
 COPY . .
-# collectstatic needs settings that import cleanly; DEBUG=false requires a key at build time only.
+# collectstatic and compilemessages need settings that import cleanly; DEBUG is off by
+# default and then requires a key: a build-only one, never used at run time.
 RUN DEBUG=false SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --noinput \
- && python manage.py compilemessages -v0 \
+ && DEBUG=false SECRET_KEY=build-only-not-used-at-runtime python manage.py compilemessages -v0 \
  && useradd --create-home --uid 1000 portal && mkdir -p /data && chown portal /data
 USER portal
 EXPOSE 8000

@@ -27,6 +27,9 @@ setup() {
 }
 
 manage() { "$VENV/bin/python" manage.py "$@"; }
+# The settings default to production (DEBUG off, SECRET_KEY required): every command here is
+# local development, so it says so explicitly. pytest needs no variable (tests/settings.py).
+dev() { DEBUG=${DEBUG:-true} "$@"; }
 
 # The English catalogue is compiled from locale/*.po; msgfmt comes from Debian's gettext.
 messages() {
@@ -74,13 +77,13 @@ case "$cmd" in
     axe
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
-    manage makemigrations --check --dry-run
-    messages
+    dev manage makemigrations --check --dry-run
+    dev messages
     "$VENV/bin/python" -m pytest "$@"
     ;;
   bench)
     setup "[dev]"
-    "$VENV/bin/python" -m bench "$@"
+    dev "$VENV/bin/python" -m bench "$@"
     ;;
   lint)
     setup "[dev]"
