@@ -39,7 +39,7 @@ from academies.models import (
     Session,
 )
 from academies.services import recognition as recognition_services
-from academies.services.periods import get_or_create_reporting_period, submit_period_report
+from academies.services.periods import submit_period_report
 from stemnet.roles import grant_staff
 from subsidies import services as subsidy_services
 from subsidies.models import AwardLetter, CalculationRun, PeriodStatus
@@ -55,7 +55,7 @@ from tests.factories import (
     municipality,
     pdf_bytes,
 )
-from tests.factories_activities import recognised_academy, register_rows
+from tests.factories.activities import recognised_academy, register_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "fast_passwords")]
 
@@ -117,7 +117,7 @@ EXPECTED = {
     },
     "academies:current_period": {
         "get": (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302, LOGIN),
-        "post": (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
     },
     "academies:dashboard": {
         "get": (LOGIN, 302, 200, 200, 200, 302, 302, 302, 302, LOGIN),
@@ -165,6 +165,18 @@ EXPECTED = {
     },
     "academies:series": {
         "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
+    "academies:series_add_participant": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
+    },
+    "academies:series_add_session": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
+    },
+    "academies:series_copy_participants": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
         "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
     },
     "academies:series_edit": {
@@ -458,8 +470,7 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
     series = session.series
     participant = Participant.objects.filter(academy=academy).order_by("pk").first()
     enrolled = Participant.objects.filter(academy=academy).order_by("pk").last()
-    reporting_period = get_or_create_reporting_period("2026-1")
-    report = submit_period_report(actor=users["admin"], academy=academy, period=reporting_period)
+    report = submit_period_report(actor=users["admin"], academy=academy, code="2026-1")
 
     draft = application_in_state(ApplicationState.DRAFT, academy)
     attachment = recognition_services.add_attachment(
@@ -501,6 +512,9 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "academies:activity_edit": {"academy_id": a, "pk": series.activity_id},
         "academies:series": {"academy_id": a, "pk": series.pk},
         "academies:series_edit": {"academy_id": a, "pk": series.pk},
+        "academies:series_add_participant": {"academy_id": a, "pk": series.pk},
+        "academies:series_add_session": {"academy_id": a, "pk": series.pk},
+        "academies:series_copy_participants": {"academy_id": a, "pk": series.pk},
         "academies:participant_unenrol": {
             "academy_id": a,
             "series_pk": series.pk,

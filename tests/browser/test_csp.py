@@ -27,7 +27,7 @@ from tests.factories import (
     make_staff,
     municipality,
 )
-from tests.factories_activities import recognised_academy, register_rows
+from tests.factories.activities import recognised_academy, register_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -33,7 +33,7 @@ from tests.factories import (
     municipality,
     pdf_bytes,
 )
-from tests.factories_activities import recognised_academy, register_rows
+from tests.factories.activities import recognised_academy, register_rows
 from tests.stemnet.test_deploy import PRODUCTION_ENV, ROOT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "fast_passwords")]
