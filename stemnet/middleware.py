@@ -49,11 +49,14 @@ class SessionMFAMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            act_with_verified_session(user, session_passed_mfa(request))
+            verified = session_passed_mfa(request)
+            if verified and in_staff_group(user) and not is_mfa_enabled(user, ["totp"]):
+                verified = False  # TOTP was removed after this session passed it
+            act_with_verified_session(user, verified)
             if (
-                request.path_info.startswith(STAFF_PREFIXES)
+                not verified
+                and request.path_info.startswith(STAFF_PREFIXES)
                 and in_staff_group(user)
-                and not session_passed_mfa(request)
             ):
                 return mfa_step_for(request)
         return self.get_response(request)

@@ -56,6 +56,21 @@ def test_staff_log_in_with_their_authenticator_code_and_land_on_staff_home(demo,
     assert page.locator("h1").inner_text() == "Startpagina medewerkers"
 
 
+def test_demo_staff_through_the_admin_login_end_at_the_totp_step(demo, page):
+    """Issue 8's bypass with the demo staff account: /admin/login/ forwards to the portal's
+    login, and the password alone ends at the authenticator code, not in the admin."""
+    page.goto("/admin/login/?next=/admin/")
+    page.wait_for_url("**/accounts/login/**")
+    page.get_by_label("E-mail").fill(STAFF_EMAIL)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.get_by_label("Code").fill(_current_totp(STAFF_EMAIL))
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url("**/admin/")
+    assert page.get_by_role("link", name="Gemeenten").first.is_visible()
+
+
 def test_skip_link_and_visible_focus(demo, page):
     page.goto("/")
     page.keyboard.press("Tab")

@@ -80,7 +80,8 @@ def make_staff(*, mfa: bool = True, **kwargs):
     """A staff account; with ``mfa`` it has TOTP, and the returned object acts as a session
     that passed it (for services and selectors called directly; a client's force_login
     records the second factor in its session, see conftest.PortalClient)."""
-    user = UserFactory(is_staff=True, **kwargs)  # as grant_staff does (the admin needs it)
+    kwargs.setdefault("is_staff", True)  # as grant_staff does (the admin needs it)
+    user = UserFactory(**kwargs)
     group, _ = Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)
     user.groups.add(group)
     if mfa:

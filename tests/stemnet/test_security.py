@@ -293,11 +293,33 @@ def test_debug_is_off_without_the_variable_and_then_a_key_is_required(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
-    with_key = _settings_in_a_process(
-        {"SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"], "STEMNET_VAR_DIR": str(tmp_path / "var")}
+    # The zero-setup default (SQLite, filesystem broker): importing the settings makes no
+    # folder; the Celery app makes the broker's folders when a process first uses it.
+    var = tmp_path / "var"
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "from pathlib import Path; var = Path(settings.VAR_DIR); before = var.exists(); "
+        "from stemnet.celery import app; broker = app.conf.broker_url; "
+        "print(json.dumps({'debug': settings.DEBUG, 'before': before, 'broker': broker, "
+        "'queue': (var / 'celery' / 'queue').is_dir()}))"
     )
-    assert with_key["debug"] is False
-    assert not (tmp_path / "var").exists()  # no folder made by importing the settings
+    env = {k: v for k, v in _clean_env().items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "stemnet.settings",
+            "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"],
+            "STEMNET_VAR_DIR": str(var),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"debug": False, "before": False, "broker": "filesystem://", "queue": True}
 
 
 # --- Finding 9: sign-up costs the same for a known and an unknown address ------------------
@@ -446,3 +468,15 @@ def test_no_template_has_inline_script_or_style():
         text = path.read_text(encoding="utf-8")
         found += [(relative, what) for what, pattern in INLINE if pattern.search(text)]
     assert found == []
+
+
+def test_removing_totp_ends_the_staff_powers_of_sessions_that_had_passed_it(client, paid):
+    from allauth.mfa.models import Authenticator
+
+    staff = make_staff()
+    client.force_login(staff)
+    academy_page = reverse("academies:detail", args=[paid["academy"].pk])
+    assert client.get(academy_page).status_code == 200
+    Authenticator.objects.filter(user=staff).delete()
+    assert client.get(academy_page).status_code == 404
+    assert client.get(reverse("reporting:staff_home")).url == reverse("mfa_activate_totp")
