@@ -107,6 +107,10 @@ EXPECTED = {
         "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
         "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
     },
+    "academies:attachment_delete": {
+        "get": (LOGIN, 404, 404, 403, 200, 404, 404, 404, 403, LOGIN),
+        "post": (LOGIN, 404, 404, 403, 302, 404, 404, 404, 403, LOGIN),
+    },
     "academies:attendance_toggle": {
         "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
         "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
@@ -178,6 +182,10 @@ EXPECTED = {
     "academies:series_copy_participants": {
         "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
         "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
+    },
+    "academies:session_all_present": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 404, 302, 302, 404, 404, 404, 403, LOGIN),
     },
     "academies:series_edit": {
         "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
@@ -507,6 +515,8 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "academies:switch": {"pk": a},
         "academies:application": {"pk": a},
         "academies:attachment": {"pk": a, "attachment_pk": attachment.pk},
+        "academies:attachment_delete": {"pk": a, "attachment_pk": attachment.pk},
+        "academies:session_all_present": {"academy_id": a, "pk": session.pk},
         "academies:activities": {"academy_id": a},
         "academies:activity": {"academy_id": a, "pk": series.activity_id},
         "academies:activity_edit": {"academy_id": a, "pk": series.activity_id},
