@@ -91,7 +91,7 @@ def test_series_page_shows_that_series_only_and_refreshes_it_after_a_toggle(regi
     _shot(page, "series-desktop")
     page.get_by_role("button", name="VJ26-K00 aanwezig op 07-03-2026").click()
     page.wait_for_function(
-        "document.querySelector('[data-testid=eligible-hours]').textContent === '278,00'"
+        "() => document.querySelector('[data-testid=eligible-hours]').textContent === '278,00'"
     )
     assert "14 sessies, 139 aanwezigheden" in page.get_by_test_id("summary-counts").inner_text()
     assert page.get_by_role("heading", name="KIND-uren van reeks VJ26").is_visible()
@@ -119,7 +119,7 @@ def test_the_grid_works_on_a_phone_with_all_present_per_session(register, page):
             "button", name=f"VJ26-K{child:02d} aanwezig op 14-03-2026", pressed=True
         ).wait_for()
     page.wait_for_function(
-        "document.querySelector('[data-testid=eligible-hours]').textContent === '280,00'"
+        "() => document.querySelector('[data-testid=eligible-hours]').textContent === '280,00'"
     )
     assert Attendance.objects.filter(session__series=series).count() == 140
     assert _page_width(page) <= 390
