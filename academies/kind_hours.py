@@ -242,3 +242,127 @@ def sessions_losing_kind_hours() -> Q:
         | ~Q(municipality__region=FLEMISH_REGION)
         | Q(attendees__gt=F("eligible_attendees"))
     )
+
+
+# --- Reporting aggregates (network dashboard) ------------------------------------------------
+# Totals and breakdowns of eligible attendance for the staff dashboard. Each function is one
+# query; unique children are distinct participants among eligible attendance, so they do not
+# add up over periods or groups (a child can attend in both halves of a year).
+
+#: Age groups of the dashboard: (code, youngest, oldest), inclusive; "8-14" overlaps the others
+#: on purpose (the 2019–2024 policy's priority group).
+AGE_GROUPS = (("5-8", 5, 8), ("9-12", 9, 12), ("13-15", 13, 15), ("16-18", 16, 18))
+PRIORITY_AGE_GROUP = ("8-14", 8, 14)
+
+
+@dataclass(frozen=True)
+class EligibleTotals:
+    child_minutes: int
+    children: int
+    municipalities: int
+    sessions: int
+
+
+def _age_range(qs, age_from: int | None, age_to: int | None):
+    if age_from is not None:
+        qs = qs.filter(age__gte=age_from)
+    if age_to is not None:
+        qs = qs.filter(age__lte=age_to)
+    return qs
+
+
+def eligible_filtered(
+    start: date, end: date, *, age_from=None, age_to=None, filters: dict | None = None
+):
+    """Eligible attendance narrowed to an age range (age in the session's year) and to
+    ``filters`` on the attendance row (e.g. ``{"session__municipality__province_id": ...}``)."""
+    qs = _age_range(eligible_attendance(start, end), age_from, age_to)
+    return qs.filter(**(filters or {}))
+
+
+def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
+    """Child-minutes, unique children, municipalities and sessions with eligible attendance."""
+    row = eligible_filtered(start, end, **narrowing).aggregate(
+        minutes=Sum("session__counted_minutes"),
+        children=Count("participant", distinct=True),
+        municipalities=Count("session__municipality", distinct=True),
+        sessions=Count("session", distinct=True),
+    )
+    return EligibleTotals(
+        row["minutes"] or 0, row["children"], row["municipalities"], row["sessions"]
+    )
+
+
+def eligible_totals_by(start: date, end: date, field: str, **narrowing) -> dict:
+    """:class:`EligibleTotals` per value of ``field`` (a path from the attendance row, such as
+    ``session__municipality__province_id`` or ``session__series__activity__format``)."""
+    rows = (
+        eligible_filtered(start, end, **narrowing)
+        .values(field)
+        .annotate(
+            minutes=Sum("session__counted_minutes"),
+            children=Count("participant", distinct=True),
+            municipalities=Count("session__municipality", distinct=True),
+            sessions=Count("session", distinct=True),
+        )
+        .order_by(field)
+    )
+    return {
+        r[field]: EligibleTotals(
+            r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
+        )
+        for r in rows
+    }
+
+
+def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
+    """:class:`EligibleTotals` per age group of :data:`AGE_GROUPS` and the priority group,
+    in one query (conditional aggregates: the groups overlap)."""
+    aggregates = {}
+    for code, low, high in (*AGE_GROUPS, PRIORITY_AGE_GROUP):
+        in_group = Q(age__gte=low, age__lte=high)
+        key = code.replace("-", "_")
+        aggregates[f"m_{key}"] = Sum("session__counted_minutes", filter=in_group)
+        aggregates[f"c_{key}"] = Count("participant", distinct=True, filter=in_group)
+        aggregates[f"g_{key}"] = Count("session__municipality", distinct=True, filter=in_group)
+        aggregates[f"s_{key}"] = Count("session", distinct=True, filter=in_group)
+    row = eligible_filtered(start, end, **narrowing).aggregate(**aggregates)
+    result = {}
+    for code, _low, _high in (*AGE_GROUPS, PRIORITY_AGE_GROUP):
+        key = code.replace("-", "_")
+        result[code] = EligibleTotals(
+            row[f"m_{key}"] or 0, row[f"c_{key}"], row[f"g_{key}"], row[f"s_{key}"]
+        )
+    return result
+
+
+def eligible_totals_by_period(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
+    """:class:`EligibleTotals` per half-year period ("2016-1", "2016-2"), in one query."""
+    half = Case(
+        When(session__date__month__lte=6, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    rows = (
+        eligible_filtered(start, end, **narrowing)
+        .annotate(year=ExtractYear("session__date"), half=half)
+        .values("year", "half")
+        .annotate(
+            minutes=Sum("session__counted_minutes"),
+            children=Count("participant", distinct=True),
+            municipalities=Count("session__municipality", distinct=True),
+            sessions=Count("session", distinct=True),
+        )
+        .order_by("year", "half")
+    )
+    return {
+        f"{r['year']}-{r['half']}": EligibleTotals(
+            r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
+        )
+        for r in rows
+    }
+
+
+def eligible_participants(start: date, end: date, **narrowing):
+    """Ids of the distinct participants counted as children reached (for drill-down lists)."""
+    return eligible_filtered(start, end, **narrowing).values("participant_id").distinct()

@@ -1,10 +1,23 @@
 from django.urls import path
 
-from .views import audit, home, statistics
+from .views import audit, dashboard, downloads, home, statistics
 
 app_name = "reporting"
 urlpatterns = [
     path("staff/", home.staff_home, name="staff_home"),
     path("staff/statistieken/", statistics.statistics, name="statistics"),
     path("staff/audit/", audit.audit_log, name="audit_log"),
+]
+
+# Network dashboard, exports and the public catalogue (reporting/views/dashboard.py, ...).
+urlpatterns += [
+    path("staff/cijfers/", dashboard.dashboard_page, name="dashboard"),
+    path("staff/cijfers/lijst/<slug:figure>/", dashboard.figure_list, name="dashboard_list"),
+]
+
+urlpatterns += [
+    path("staff/downloads/", downloads.downloads, name="downloads"),
+    path("staff/downloads/status/", downloads.downloads_status, name="downloads_status"),
+    path("staff/downloads/nieuw/", downloads.start_export, name="start_export"),
+    path("staff/downloads/<int:pk>/bestand/", downloads.download, name="download"),
 ]

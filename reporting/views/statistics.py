@@ -1,23 +1,16 @@
-"""Network statistics for staff."""
+"""The former statistics page: the dashboard replaced it; old links keep working."""
 
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from stemnet.decorators import staff_required
-
-from ..selectors import network_statistics, years_with_sessions
 
 
 @staff_required
 def statistics(request):
-    """Network figures for a year: academies, activities, series, KIND-uren, children."""
-    years = years_with_sessions()
-    try:
-        year = int(request.GET.get("jaar") or (years[0] if years else timezone.localdate().year))
-    except ValueError:
-        year = years[0] if years else timezone.localdate().year
-    return render(
-        request,
-        "reporting/statistics.html",
-        {"stats": network_statistics(year), "years": years, "year": year},
-    )
+    """Moved: the network's figures per year are on the dashboard."""
+    year = request.GET.get("jaar", "")
+    url = reverse("reporting:dashboard")
+    if year.isdigit() and len(year) == 4:
+        url += f"?periode={year}"
+    return redirect(url, permanent=True)
