@@ -3,6 +3,7 @@ imports from all of them (stemnet is the base every app builds on)."""
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from reporting.views.home import home
 from stemnet.views import healthz
@@ -15,6 +16,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The public catalogue moved to reporting; old links keep working.
+    path(
+        "academies/catalogus/",
+        RedirectView.as_view(pattern_name="reporting:catalogue", query_string=True, permanent=True),
+    ),
     path("academies/", include("academies.urls")),
     path("staff/academies/", include("academies.urls.staff")),
     path("subsidies/", include("subsidies.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, dashboard, downloads, home, statistics
+from .views import audit, catalogue, dashboard, downloads, home, statistics
 
 app_name = "reporting"
 urlpatterns = [
@@ -20,4 +20,17 @@ urlpatterns += [
     path("staff/downloads/status/", downloads.downloads_status, name="downloads_status"),
     path("staff/downloads/nieuw/", downloads.start_export, name="start_export"),
     path("staff/downloads/<int:pk>/bestand/", downloads.download, name="download"),
+]
+
+# Public catalogue (no login) and UiTdatabank event JSON.
+urlpatterns += [
+    path("catalogus/", catalogue.catalogue, name="catalogue"),
+    path("catalogus/academies/<int:pk>/", catalogue.academy_detail, name="catalogue_academy"),
+    path("catalogus/activiteiten/<int:pk>/", catalogue.activity_detail, name="catalogue_activity"),
+    path(
+        "catalogus/activiteiten/<int:pk>/uitdatabank.json",
+        catalogue.uitdatabank_activity,
+        name="uitdatabank_activity",
+    ),
+    path("catalogus/uitdatabank.json", catalogue.uitdatabank_bulk, name="uitdatabank_bulk"),
 ]

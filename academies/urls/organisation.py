@@ -1,13 +1,13 @@
-"""Organisation pages: dashboard, registration, profile, members, recognition, catalogue."""
+"""Organisation pages: dashboard, registration, profile, members, recognition. (The public
+catalogue is public UI: it lives in reporting.)"""
 
 from django.urls import path
 
-from ..views import catalogue, dashboard, profile, recognition
+from ..views import dashboard, profile, recognition
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("start/", dashboard.start, name="start"),
-    path("catalogus/", catalogue.catalogue, name="catalogue"),
     path("registreren/", profile.register, name="register"),
     path("uitnodiging/<str:token>/", profile.accept_invitation, name="accept_invitation"),
     path("<int:pk>/profiel/", profile.detail, name="detail"),

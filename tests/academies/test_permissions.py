@@ -40,7 +40,6 @@ LOGIN = "login"  # a redirect to the login page
 WALK = [
     ("academies:dashboard", "get", (LOGIN, 200, 200, 200, 302)),
     ("academies:start", "get", (LOGIN, 200, 200, 200, 200)),
-    ("academies:catalogue", "get", (200, 200, 200, 200, 200)),
     ("academies:register", "get", (LOGIN, 200, 200, 200, 200)),
     ("academies:accept_invitation", "get", (LOGIN, 200, 200, 200, 200)),
     ("academies:detail", "get", (LOGIN, 404, 200, 200, 200)),
@@ -261,14 +260,3 @@ def test_a_user_only_switches_to_academies_they_belong_to(client, municipalities
     other_academy = a.other.memberships.get().academy
     assert client.post(reverse("academies:switch", args=[other_academy.pk])).status_code == 404
     assert client.get(reverse("academies:dashboard")).context["academy"] == second
-
-
-def test_anonymous_visitors_see_only_recognised_academies_in_the_catalogue(client, municipalities):
-    recognised = application_in_state(ApplicationState.RECOGNISED).academy
-    withdrawn = application_in_state(ApplicationState.WITHDRAWN, since=date(2025, 1, 1)).academy
-    submitted = application_in_state(ApplicationState.SUBMITTED).academy
-    response = client.get(reverse("academies:catalogue"))
-    assert list(response.context["page"]) == [recognised]
-    body = response.content.decode()
-    assert recognised.name in body
-    assert withdrawn.name not in body and submitted.name not in body
