@@ -5,6 +5,7 @@ styled in static/css/portal.css. Each chart is an image with a title and a descr
 screen readers; pages put the same numbers in a table next to it.
 """
 
+import math
 from html import escape
 
 WIDTH, HEIGHT = 640, 260
@@ -43,7 +44,10 @@ def bar_chart(
 ) -> str:
     """A vertical bar chart of (label, value) pairs, e.g. one figure over every period.
     ``highlight`` marks the bar of the selected period."""
-    top = _nice_ceiling(max((v for _, v in points), default=0))
+    highest = max((v for _, v in points), default=0)
+    step = max(_nice_ceiling(highest / 4), 1)  # whole-number ticks: the figures are counts
+    ticks = max(math.ceil(highest / step), 1)
+    top = step * ticks
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(points), 1)
     bar_w = max(min(slot * 0.7, 48), 2)
@@ -53,9 +57,9 @@ def bar_chart(
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
     ]
-    for i in range(5):  # grid lines and axis labels at 0, 25, 50, 75 and 100 %
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    for i in range(ticks + 1):  # grid lines and axis labels at every step
+        value = step * i
+        y = TOP + plot_h - plot_h * i / ticks
         parts.append(
             f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
         )
@@ -63,7 +67,7 @@ def bar_chart(
             f'<text class="chart-axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
             f"{escape(_number(value, decimal, thousands))}</text>"
         )
-    every = max(1, len(points) // 12)  # at most about 12 labels on the x axis
+    every = max(1, math.ceil(len(points) / 6))  # at most six labels on the x axis
     for i, (label, value) in enumerate(points):
         h = plot_h * value / top if top else 0
         x = LEFT + slot * i + (slot - bar_w) / 2

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
 
@@ -384,7 +385,7 @@ class ExportError(Exception):
 
 def can_export(user) -> tuple[bool, str]:
     if not is_staff_member(user):
-        return False, "Alleen VLAIO-medewerkers kunnen netwerkgegevens exporteren."
+        return False, _("Alleen VLAIO-medewerkers kunnen netwerkgegevens exporteren.")
     return True, ""
 
 
@@ -395,14 +396,14 @@ def request_export(*, actor, table: str, fmt: str, period: str = "") -> ExportJo
     if not allowed:
         raise ExportError(reason)
     if table not in ExportTable.values or fmt not in ExportFormat.values:
-        raise ExportError("Onbekende tabel of formaat.")
+        raise ExportError(_("Onbekende tabel of formaat."))
     if period:
         try:
             period = Span.parse(period).code
-        except ValueError as error:
-            raise ExportError(str(error)) from None
+        except ValueError:
+            raise ExportError(_("Ongeldige periode: gebruik JJJJ, JJJJ-1 of JJJJ-2.")) from None
     elif table == ExportTable.KIND_HOURS:
-        raise ExportError("Kies een jaar of periode voor de KIND-uren.")
+        raise ExportError(_("Kies een jaar of periode voor de KIND-uren."))
     job = ExportJob.objects.create(owner=actor, table=table, format=fmt, period=period)
     record(
         actor=actor,

@@ -55,7 +55,7 @@ def start_export(request):
             period=request.POST.get("periode", "").strip(),
         )
     except ExportError as error:
-        messages.error(request, _(str(error)))
+        messages.error(request, str(error))
     else:
         messages.success(
             request, _("De export staat in de wachtrij. Deze pagina toont wanneer hij klaar is.")
