@@ -316,23 +316,25 @@ def eligible_totals_by(start: date, end: date, field: str, **narrowing) -> dict:
 
 
 def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
-    """:class:`EligibleTotals` per age group of :data:`AGE_GROUPS` and the priority group,
-    in one query (conditional aggregates: the groups overlap)."""
-    aggregates = {}
-    for code, low, high in (*AGE_GROUPS, PRIORITY_AGE_GROUP):
-        in_group = Q(age__gte=low, age__lte=high)
-        key = code.replace("-", "_")
-        aggregates[f"m_{key}"] = Sum("session__counted_minutes", filter=in_group)
-        aggregates[f"c_{key}"] = Count("participant", distinct=True, filter=in_group)
-        aggregates[f"g_{key}"] = Count("session__municipality", distinct=True, filter=in_group)
-        aggregates[f"s_{key}"] = Count("session", distinct=True, filter=in_group)
-    row = eligible_filtered(start, end, **narrowing).aggregate(**aggregates)
-    result = {}
-    for code, _low, _high in (*AGE_GROUPS, PRIORITY_AGE_GROUP):
-        key = code.replace("-", "_")
-        result[code] = EligibleTotals(
-            row[f"m_{key}"] or 0, row[f"c_{key}"], row[f"g_{key}"], row[f"s_{key}"]
+    """:class:`EligibleTotals` per age group of :data:`AGE_GROUPS` and the priority group.
+
+    One query grouped by age, summed into groups here. Within one calendar year a child has
+    one age, so its group's unique children add up exactly; over several years a child who
+    changes group counts in each. Sessions are not split (a session mixes ages): 0."""
+    rows = (
+        eligible_filtered(start, end, **narrowing)
+        .values("age")
+        .annotate(
+            minutes=Sum("session__counted_minutes"),
+            children=Count("participant", distinct=True),
         )
+        .order_by("age")
+    )
+    by_age = {r["age"]: (r["minutes"] or 0, r["children"]) for r in rows}
+    result = {}
+    for code, low, high in (*AGE_GROUPS, PRIORITY_AGE_GROUP):
+        ages = [by_age[a] for a in range(low, high + 1) if a in by_age]
+        result[code] = EligibleTotals(sum(m for m, _ in ages), sum(c for _, c in ages), 0, 0)
     return result
 
 

@@ -8,13 +8,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from stemnet.decorators import staff_required
 
 from .. import charts
-from ..dashboard import LIST_FIGURES, ListFilters, Span, dashboard, figure_rows
+from ..dashboard import LIST_FIGURES, ListFilters, Span, cached_dashboard, figure_rows
 
 
 def _span_label(span: Span) -> str:
@@ -71,7 +72,11 @@ def dashboard_page(request):
     """Figures for a year or a period (``?periode=2016`` or ``2016-1``), with the change
     against the previous one."""
     try:
-        board = dashboard(request.GET.get("periode"))
+        board = cached_dashboard(
+            request.GET.get("periode"),
+            language=get_language(),
+            refresh=request.GET.get("vernieuwen") == "1",
+        )
     except ValueError:
         raise Http404(_("Onbekende periode.")) from None
     spans = [(s.code, _span_label(s)) for s in board.spans]

@@ -242,3 +242,18 @@ def test_bar_chart_is_escaped_and_has_no_inline_style():
     assert "3.400,5" in svg  # Dutch separators by default
     assert svg.count("<rect") == 2
     assert charts._nice_ceiling(3401) == 5000 and charts._nice_ceiling(0) == 1
+
+
+def test_dashboard_figures_are_cached_until_the_data_changes(client, django_assert_max_num_queries):
+    academy = _small_network()
+    client.force_login(make_staff())
+    url = reverse("reporting:dashboard")
+    first = client.get(url, {"periode": "2016"}).context["board"]
+    with django_assert_max_num_queries(12):  # the fingerprint and the session, not the figures
+        again = client.get(url, {"periode": "2016"}).context["board"]
+    assert again.computed_at == first.computed_at
+    _session(academy, date(2016, 11, 9), children=(2008,))
+    changed = client.get(url, {"periode": "2016"}).context["board"]
+    assert changed.figures.sessions == first.figures.sessions + 1
+    refreshed = client.get(url, {"periode": "2016", "vernieuwen": "1"}).context["board"]
+    assert refreshed.computed_at > changed.computed_at
