@@ -441,13 +441,15 @@ class Dashboard:
 
 def data_version() -> tuple:
     """A cheap fingerprint of the data the figures read (counts, highest ids, counted
-    minutes): any insert or delete, and any change of a session's counted minutes, changes it.
-    Other edits are picked up when the cached figures expire."""
-    version = []
-    for model in (Attendance, Session, Series, Activity, Participant, Recognition, Period):
+    minutes): new attendance, any insert or delete of the other rows, and any change of a
+    session's counted minutes change it. Other edits (attendance removed, a birth year
+    corrected) show when the cached figures expire."""
+    version = [Attendance.objects.aggregate(top=Max("pk"))["top"]]  # index only: no count
+    for model in (Series, Activity, Participant, Recognition, Period):
         row = model.objects.aggregate(n=Count("pk"), top=Max("pk"))
         version += [row["n"], row["top"]]
-    version.append(Session.objects.aggregate(m=Sum("counted_minutes"))["m"])
+    row = Session.objects.aggregate(n=Count("pk"), top=Max("pk"), m=Sum("counted_minutes"))
+    version += [row["n"], row["top"], row["m"]]
     return tuple(version)
 
 

@@ -63,6 +63,7 @@ def _domains(value) -> str:
 
 
 class AcademyResource(SafeResource):
+    municipality = fields.Field(attribute="municipality_id", column_name="municipality")
     municipality_name = fields.Field(attribute="municipality__name", column_name="gemeente")
     province = fields.Field(attribute="municipality__province__name", column_name="provincie")
 
@@ -92,6 +93,7 @@ class AcademyResource(SafeResource):
 
 
 class RecognitionResource(SafeResource):
+    academy = fields.Field(attribute="academy_id", column_name="academy")
     academy_name = fields.Field(attribute="academy__name", column_name="academie")
     kbo = fields.Field(attribute="academy__enterprise_number", column_name="kbo")
 
@@ -102,6 +104,7 @@ class RecognitionResource(SafeResource):
 
 
 class ActivityResource(SafeResource):
+    academy = fields.Field(attribute="academy_id", column_name="academy")
     academy_name = fields.Field(attribute="academy__name", column_name="academie")
 
     class Meta:
@@ -125,6 +128,8 @@ class ActivityResource(SafeResource):
 
 
 class SeriesResource(SafeResource):
+    activity = fields.Field(attribute="activity_id", column_name="activity")
+    municipality = fields.Field(attribute="municipality_id", column_name="municipality")
     activity_title = fields.Field(attribute="activity__title", column_name="activiteit")
     academy_name = fields.Field(attribute="activity__academy__name", column_name="academie")
 
@@ -145,6 +150,9 @@ class SeriesResource(SafeResource):
 
 
 class SessionResource(SafeResource):
+    academy = fields.Field(attribute="academy_id", column_name="academy")
+    series = fields.Field(attribute="series_id", column_name="series")
+    municipality = fields.Field(attribute="municipality_id", column_name="municipality")
     academy_name = fields.Field(attribute="academy__name", column_name="academie")
     series_code = fields.Field(attribute="series__code", column_name="reeks")
     activity_code = fields.Field(attribute="series__activity__code", column_name="activiteit")
@@ -170,6 +178,7 @@ class SessionResource(SafeResource):
 
 
 class AwardResource(SafeResource):
+    academy = fields.Field(attribute="academy_id", column_name="academy")
     period = fields.Field(attribute="run__period__reporting_period__code", column_name="periode")
     kbo = fields.Field(attribute="academy__enterprise_number", column_name="kbo")
     academy_name = fields.Field(attribute="academy__name", column_name="academie")
@@ -192,6 +201,7 @@ class AwardResource(SafeResource):
 
 
 class AwardLineResource(SafeResource):
+    municipality = fields.Field(attribute="municipality_id", column_name="municipality")
     period = fields.Field(
         attribute="award__run__period__reporting_period__code", column_name="periode"
     )
