@@ -171,11 +171,14 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
         rows = []
         home = academy.municipality_id
         places = [home] + [rng.choice(flemish).refnis for _ in range(2)]
+        formats: dict[str, list[str]] = {}  # the format of an activity's first series
         for a in range(n_activities):
             code = f"ACT{a + 1:02d}"
             title = rng.choice(TOPICS)
             for s in range(series_budget[activity_index]):
                 fmt, first, count, hour, hours, step, presence = _series_plan(rng, year)
+                if s == 0:
+                    formats.setdefault(fmt, []).append(code)
                 place = rng.choice(places)
                 if rng.random() < 0.002:
                     place = "21004"  # Brussels: outside Flanders, never counted
@@ -215,6 +218,8 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
             attendance += result.created["attendance"]
             sessions += result.created["sessions"]
         Activity.objects.filter(academy=academy).update(min_age=6, max_age=14)
+        for fmt, codes in formats.items():
+            Activity.objects.filter(academy=academy, code__in=codes).update(format=fmt)
 
     if connection.vendor == "postgresql":
         # Fresh statistics after a bulk load, before autovacuum gets round to it: without

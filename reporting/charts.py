@@ -100,7 +100,7 @@ def horizontal_bar_chart(
     thousands: str = ".",
 ) -> str:
     """Horizontal bars with the label left and the value right, e.g. KIND-uren per province."""
-    row_h, label_w, value_w = 26, 170, 90
+    row_h, label_w, value_w = 26, 230, 90
     height = TOP + row_h * len(points) + 8
     top = max((v for _, v in points), default=0) or 1
     plot_w = WIDTH - label_w - value_w

@@ -246,7 +246,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Export files are kept for EXPORT_RETENTION_HOURS, then deleted (the status row stays).
+    "purge-expired-exports": {"task": "reporting.tasks.purge_expired_exports", "schedule": 3600},
+}
+
+# --- Reporting ----------------------------------------------------------------------------
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "72"))
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
 
 # --- Security (production) ----------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
