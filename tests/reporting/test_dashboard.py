@@ -257,3 +257,20 @@ def test_dashboard_figures_are_cached_until_the_data_changes(client, django_asse
     assert changed.figures.sessions == first.figures.sessions + 1
     refreshed = client.get(url, {"periode": "2016", "vernieuwen": "1"}).context["board"]
     assert refreshed.computed_at > changed.computed_at
+
+
+def test_dashboard_and_catalogue_in_english(client):
+    from pathlib import Path
+
+    if not (Path(__file__).parents[2] / "reporting/locale/en/LC_MESSAGES/django.mo").exists():
+        pytest.skip("the catalogue is not compiled (./dev.sh compiles it when gettext is there)")
+    _small_network()
+    client.force_login(make_staff())
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("reporting:dashboard"), {"periode": "2016-1"}).content.decode()
+    assert "Network figures 2016, period 1" in page and "Child-hours per period" in page
+    assert "Netwerkcijfers" not in page
+    catalogue = client.get(reverse("reporting:catalogue"), {"waar": "Atlantis"}).content.decode()
+    assert (
+        "Find STEM activities" in catalogue and "We cannot find a Flemish municipality" in catalogue
+    )
