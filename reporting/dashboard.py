@@ -108,9 +108,7 @@ class Figures:
 
 
 def _recognised_in(span: Span):
-    return Recognition.objects.filter(valid_from__lte=span.end).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=span.start)
-    )
+    return Recognition.objects.filter(kind_hours.valid_during(span.start, span.end))
 
 
 def recognised_academies(span: Span) -> int:
@@ -302,13 +300,14 @@ def trends(bounds) -> list[TrendPoint]:
         point.child_minutes = totals.child_minutes
         point.children = totals.children
         point.municipalities = totals.municipalities
-    windows = list(
-        _recognised_in(Span("", start, end)).values_list("academy_id", "valid_from", "valid_until")
+    recognised = Recognition.objects.aggregate(
+        **{
+            f"p{i}": Count("academy", distinct=True, filter=kind_hours.valid_during(p.start, p.end))
+            for i, p in enumerate(periods)
+        }
     )
-    for p in periods:
-        points[p.code].recognised_academies = len(
-            {a for a, f, u in windows if f <= p.end and (u is None or u >= p.start)}
-        )
+    for i, p in enumerate(periods):
+        points[p.code].recognised_academies = recognised[f"p{i}"]
     for code, awarded in Period.objects.filter(
         reporting_period__code__in=list(points), approved_run__isnull=False
     ).values_list("reporting_period__code", "approved_run__total_cents"):

@@ -324,7 +324,7 @@ def source(table: str, span: Span | None):
     if table == ExportTable.RECOGNITIONS:
         qs = Recognition.objects.select_related("academy").order_by("id")
         if span is not None:
-            qs = qs.filter(valid_from__lte=span.end).exclude(valid_until__lt=span.start)
+            qs = qs.filter(kind_hours.valid_during(span.start, span.end))
         return RecognitionResource(), qs
     if table == ExportTable.ACTIVITIES:
         qs = Activity.objects.select_related("academy").order_by("id")
