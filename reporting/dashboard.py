@@ -203,7 +203,7 @@ class Change:
     def percent(self) -> float | None:
         if self.difference is None or not self.before:
             return None
-        return round(100 * self.difference / self.before, 1)
+        return round(100 * float(self.difference) / float(self.before), 1)
 
     @property
     def direction(self) -> str:
