@@ -28,6 +28,7 @@ from academies.models import (
     Session,
     StemDomain,
 )
+from academies.selectors.network import offer_between, recognised_academies_between
 from stemnet.models import Municipality, Province
 from stemnet.periods import HalfYear
 from subsidies.models import Period
@@ -113,7 +114,7 @@ def _recognised_in(span: Span):
 
 def recognised_academies(span: Span) -> int:
     """Academies with a recognition valid on at least one day of the span."""
-    return _recognised_in(span).aggregate(n=Count("academy", distinct=True))["n"]
+    return recognised_academies_between(span.start, span.end)
 
 
 def new_academies_queryset(span: Span):
@@ -170,13 +171,14 @@ def budget(span: Span) -> tuple[int | None, int | None]:
 def figures(span: Span) -> Figures:
     eligible = kind_hours.network_totals(span.start, span.end)
     budget_cents, awarded_cents = budget(span)
+    offer = offer_between(span.start, span.end)
     return Figures(
         span=span,
         recognised_academies=recognised_academies(span),
         new_academies=new_academies(span),
-        activities=activities(span),
-        series=series(span),
-        sessions=sessions(span),
+        activities=offer["activities"],
+        series=offer["series"],
+        sessions=offer["sessions"],
         child_minutes=eligible.child_minutes,
         children=eligible.children,
         municipalities=eligible.municipalities,
