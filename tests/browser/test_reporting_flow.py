@@ -54,7 +54,7 @@ def _offer():
     start = timezone.localdate() + timedelta(days=3)
     series = Series.objects.create(
         activity=activity,
-        code="R1",
+        code="VILVOORDE",  # the past sessions below go to series R1 in Zemst
         municipality=municipality("23088"),
         venue="Bibliotheek Vilvoorde",
         start_date=start,
