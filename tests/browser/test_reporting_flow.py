@@ -133,7 +133,7 @@ def test_staff_dashboard_switch_period_and_download_an_xlsx_export(
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Netwerkcijfers 2016, periode 1"
     kind_hours = page.locator(".figure", has_text="KIND-uren").locator(".figure-value")
-    assert kind_hours.inner_text() == "8"  # 4 children × 2 h
+    assert kind_hours.inner_text() == "8,00"  # 4 children × 2 h
     _shot(page, "dashboard-2016-1")
     assert_accessible(page)
 
