@@ -24,7 +24,7 @@ from academies import kind_hours
 from academies.kind_hours import as_kind_hours
 from academies.models import Academy, Activity, Recognition, Series, Session
 from stemnet.audit import record
-from stemnet.roles import is_staff_member
+from stemnet.roles import has_staff_powers
 from subsidies.models import Award, AwardLine
 
 from .dashboard import Span
@@ -394,7 +394,7 @@ class ExportError(Exception):
 
 
 def can_export(user) -> tuple[bool, str]:
-    if not is_staff_member(user):
+    if not has_staff_powers(user):
         return False, _("Alleen VLAIO-medewerkers kunnen netwerkgegevens exporteren.")
     return True, ""
 
