@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from stemnet.decorators import staff_required
+from stemnet.validation import MAX_YEAR, MIN_YEAR
 
 from ..selectors import network_statistics, years_with_sessions
 
@@ -12,10 +13,12 @@ from ..selectors import network_statistics, years_with_sessions
 def statistics(request):
     """Network figures for a year: academies, activities, series, KIND-uren, children."""
     years = years_with_sessions()
-    try:
-        year = int(request.GET.get("jaar") or (years[0] if years else timezone.localdate().year))
-    except ValueError:
-        year = years[0] if years else timezone.localdate().year
+    default = years[0] if years else timezone.localdate().year
+    wanted = request.GET.get("jaar", "").strip()
+    # Only a year the portal can hold; anything else shows the default year.
+    year = int(wanted) if wanted.isascii() and wanted.isdigit() else default
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        year = default
     return render(
         request,
         "reporting/statistics.html",
