@@ -5,6 +5,7 @@ Parsing goes through django-import-export's formats (CSV, XLSX); validation and 
 are ours, in bulk, in one transaction.
 """
 
+import contextlib
 import csv
 import io
 import re
@@ -159,7 +160,9 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list]:
             % {"row": line + 1}
         ) from error
     finally:
-        text.detach()
+        # Leave the caller's stream open (the wrapper would close it when collected).
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def _check_zip(stream: BinaryIO) -> None:
