@@ -182,4 +182,3 @@ def test_no_get_of_any_page_writes_for_any_role(client, world):
             assert not writes, (role, url, writes)
             pages += 1
     assert pages == len(urls) * len(world["users"])
-
