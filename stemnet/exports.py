@@ -34,11 +34,12 @@ def safe_cell(value):
     (numbers, dates, None) unchanged. A bool stays a bool."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime | time):
         return value
-    text = str(value)
+    # Stripped before the prefix check ("\x1f=1" would otherwise become "=1"); tab and
+    # carriage return are kept, so a leading one is neutralised below.
+    text = strip_control_characters(str(value))
     if text.startswith(FORMULA_PREFIXES):
         text = "'" + text
-    # Stripped after the prefix check: a leading tab or CR is data, it stays neutralised.
-    return strip_control_characters(text)
+    return text
 
 
 def _safe_rows(rows: Iterable[Sequence]):

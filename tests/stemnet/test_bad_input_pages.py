@@ -79,7 +79,7 @@ def test_a_transition_to_a_status_that_does_not_exist_is_a_message(staff_client,
         reverse("subsidies_staff:transition", args=[period.code, "nonsense"]), follow=True
     )
     assert response.status_code == 200
-    assert "Deze status bestaat niet" in response.content.decode()
+    assert "Onbekende status" in response.content.decode()
 
 
 @pytest.mark.parametrize("code", ["0001-1", "0999-2", "9999-1"])

@@ -21,6 +21,7 @@ HOSTILE = [
     "\r=1+1",
     "Natuurlabo\x0bMerelbeke",
     "nul\x00byte",
+    "\x1f=1+1",  # found by hypothesis: stripping after the prefix check left "=1+1"
 ]
 
 # Text cells: formula prefixes, control characters and ordinary text mixed.
@@ -43,7 +44,7 @@ def test_safe_cell_neutralises_each_hostile_value(value):
     cleaned = safe_cell(value)
     assert _neutral(cleaned)
     assert "\x0b" not in cleaned and "\x00" not in cleaned
-    if value[0] in "=+-@\t\r":
+    if value.lstrip("\x00\x1f")[0] in "=+-@\t\r":
         assert cleaned.startswith("'")
 
 
