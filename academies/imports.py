@@ -116,10 +116,7 @@ def iter_file(stream: BinaryIO, filename: str) -> Iterator[dict]:
         rows = _csv_rows(stream)
     else:
         raise ImportFileError(_("Kies een CSV- of XLSX-bestand."))
-    try:
-        header = next(rows, None)
-    except ImportFileError:
-        raise
+    header = next(rows, None)
     if header is None:
         raise ImportFileError(_("Het bestand bevat geen rijen."))
     headers = [_text(h).lower() for h in header]
@@ -147,7 +144,7 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list]:
     reader = csv.reader(text)
     line = 0
     try:
-        for line, row in enumerate(reader, start=1):  # noqa: B007 (used in the message)
+        for line, row in enumerate(reader, start=1):  # noqa: B007 — ``line`` names the row in the error
             yield row
     except UnicodeDecodeError as error:
         raise ImportFileError(_("Het CSV-bestand is niet in UTF-8 gecodeerd.")) from error
@@ -209,8 +206,6 @@ def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple]:
         if sheet is None:
             return
         yield from sheet.iter_rows(values_only=True)
-    except ImportFileError:
-        raise
     except Exception as error:  # noqa: BLE001 — as above, while streaming the sheet
         raise ImportFileError(
             _("Dit XLSX-bestand kan niet gelezen worden. Bewaar het opnieuw als Excel-werkmap.")
