@@ -1,8 +1,9 @@
 """The attendance register exchange format: import (all or nothing, every error by row and
 column, idempotent) and export (the same columns, so a file round-trips).
 
-Parsing goes through django-import-export's formats (CSV, XLSX); validation and writing
-are ours, in bulk, in one transaction.
+Files are streamed (the csv module; openpyxl in read-only mode, after the zip's sizes were
+checked) and bounded (rows, field length, unpacked size); the rows are checked, then
+written in bulk in one transaction. Exports go through ``stemnet.exports``.
 """
 
 import contextlib

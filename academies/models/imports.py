@@ -2,9 +2,11 @@
 until it is processed, and the status and progress the import page polls."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .organisation import Academy
@@ -14,6 +16,10 @@ def import_path(instance, filename: str) -> str:
     """A random name under the private media root (never served by URL)."""
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
     return f"imports/{uuid.uuid4().hex}{suffix}"
+
+
+# The import task's hard time limit (academies.tasks) plus a margin.
+STALE_AFTER = timedelta(minutes=31)
 
 
 class ImportStatus(models.TextChoices):
@@ -57,5 +63,17 @@ class ImportJob(models.Model):
         return f"{self.filename} ({self.status})"
 
     @property
+    def is_interrupted(self) -> bool:
+        """Running for longer than the task's hard time limit: its worker died (the
+        transaction rolled back with it, nothing was written)."""
+        return (
+            self.status == ImportStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - STALE_AFTER
+        )
+
+    @property
     def is_active(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+        return (
+            self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and not self.is_interrupted
+        )

@@ -362,3 +362,23 @@ def test_the_import_page_answers_broken_files_with_a_form_error(client, name, co
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode() or "err" in response.content.decode()
     assert ImportJob.objects.get().status == ImportStatus.REJECTED
+
+
+def test_a_job_whose_worker_died_shows_as_interrupted_not_running_for_ever(client, municipalities):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    academy = recognised_academy()
+    client.force_login(make_member(academy))
+    job = ImportJob.objects.create(
+        academy=academy,
+        filename="r.csv",
+        status=ImportStatus.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=5),
+    )
+    url = reverse("academies:import_job", args=[academy.pk, job.pk])
+    assert "hx-get" in client.get(url).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    page = client.get(url).content.decode()
+    assert "hx-get" not in page and "Importeer het bestand opnieuw" in page
