@@ -4,6 +4,7 @@ transaction) runs in the request for a small file and in the worker for a large 
 Both go through ``run_import``: one code path for reading, checking and writing."""
 
 import logging
+from collections.abc import Callable
 
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
@@ -22,9 +23,15 @@ SYNC_MAX_BYTES = 256 * 1024
 MAX_STORED_ERRORS = 1_000
 
 
-def start_import(*, actor, academy, upload) -> ImportJob:
+def start_import(
+    *, actor, academy, upload, enqueue: Callable[[int], None] | None = None
+) -> ImportJob:
     """Store the upload and import it: at once when small, else in the background (the
-    page polls the job). Returns the job, finished or queued."""
+    page polls the job) through ``enqueue(job_id)`` after the commit (the caller passes
+    ``academies.tasks.enqueue_import``: the task module imports this one, not the other
+    way round). Returns the job, finished or queued."""
+    if upload.size > SYNC_MAX_BYTES and enqueue is None:
+        raise ValueError("a large import needs an enqueue function")
     job = ImportJob(academy=academy, created_by=actor, filename=upload.name[:255], size=upload.size)
     job.file.save(upload.name, upload, save=False)
     with transaction.atomic():
@@ -36,28 +43,23 @@ def start_import(*, actor, academy, upload) -> ImportJob:
             payload={"job": job.pk, "file": job.filename, "size": job.size},
         )
         if upload.size > SYNC_MAX_BYTES:
-            transaction.on_commit(lambda: _enqueue(job.pk))
+            transaction.on_commit(lambda: enqueue(job.pk))
     if upload.size <= SYNC_MAX_BYTES:
         run_import(job.pk)
     job.refresh_from_db()
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from ..tasks import run_import_job  # the task module imports this one
-
-    try:
-        run_import_job.delay(job_id)
-    except Exception:  # noqa: BLE001 — any broker failure: say so, keep no queued ghost
-        logger.exception("could not enqueue import job %s", job_id)
-        _finish(
-            job_id,
-            ImportStatus.FAILED,
-            message=_(
-                "De achtergrondverwerking is niet bereikbaar. Er werd niets ingelezen; "
-                "probeer het over enkele minuten opnieuw."
-            ),
-        )
+def not_enqueued(job_id: int) -> None:
+    """The broker refused the job: say so, and leave no queued job that never runs."""
+    _finish(
+        job_id,
+        ImportStatus.FAILED,
+        message=_(
+            "De achtergrondverwerking is niet bereikbaar. Er werd niets ingelezen; "
+            "probeer het over enkele minuten opnieuw."
+        ),
+    )
 
 
 def run_import(job_id: int) -> None:

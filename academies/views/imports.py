@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
+from .. import tasks
 from ..forms.activities import ImportForm
 from ..imports import export_file
 from ..models import ImportStatus
@@ -36,7 +37,12 @@ def import_register(request, academy_id):
     form = ImportForm(request.POST or None, request.FILES or None)
     job = None
     if request.method == "POST" and form.is_valid():
-        job = start_import(actor=request.user, academy=academy, upload=form.cleaned_data["file"])
+        job = start_import(
+            actor=request.user,
+            academy=academy,
+            upload=form.cleaned_data["file"],
+            enqueue=tasks.enqueue_import,
+        )
         if job.status == ImportStatus.SUCCEEDED:
             messages.success(request, _success_message(job))
             return redirect("academies:activities", academy.pk)

@@ -270,7 +270,7 @@ def test_a_large_import_runs_as_a_job_the_page_polls(client, municipalities, mon
     from academies.tasks import run_import_job
 
     monkeypatch.setattr(import_services, "SYNC_MAX_BYTES", 0)
-    monkeypatch.setattr(import_services, "_enqueue", lambda job_id: None)  # the broker
+    monkeypatch.setattr("academies.tasks.enqueue_import", lambda job_id: None)  # the broker
     academy = recognised_academy()
     client.force_login(make_member(academy))
     response = client.post(
@@ -302,7 +302,7 @@ def test_a_refused_background_import_lists_every_error_and_writes_nothing(
 
     monkeypatch.setattr(import_services, "SYNC_MAX_BYTES", 0)
     monkeypatch.setattr(
-        import_services, "_enqueue", lambda job_id: import_services.run_import(job_id)
+        "academies.tasks.enqueue_import", lambda job_id: import_services.run_import(job_id)
     )
     academy = recognised_academy()
     client.force_login(make_member(academy))

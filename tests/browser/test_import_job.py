@@ -26,7 +26,7 @@ def test_a_background_import_is_polled_until_it_is_done(page, tmp_path, shots, m
     from academies.services import imports as import_services
 
     monkeypatch.setattr(import_services, "SYNC_MAX_BYTES", 0)
-    monkeypatch.setattr(import_services, "_enqueue", lambda job_id: None)  # run below
+    monkeypatch.setattr("academies.tasks.enqueue_import", lambda job_id: None)  # run below
     ensure_municipalities()
     academy = recognised_academy()
     make_member(academy, email="import@example.org")
