@@ -25,12 +25,15 @@ from django.utils.translation import gettext as _
 from stemnet.audit import record
 from stemnet.exports import write_csv, write_xlsx
 from stemnet.models import Municipality
+from stemnet.permissions import require
 from stemnet.reference import flemish_postal_codes
 from stemnet.validation import has_control_characters
 
 from .eligibility import END_OF_DAY, clock, overlaps
 from .models import Activity, Attendance, Participant, Series, Session
+from .permissions import can_edit_academy_data
 from .selectors.periods import locked_reasons
+from .services import AcademyError
 from .services.activities import apply_minutes
 from .validation import MIN_BIRTH_YEAR, REF_MAX_LENGTH, date_problem, participant_problems
 
@@ -416,8 +419,11 @@ def import_attendance(
     missing, so importing the same rows again changes nothing. ``rows`` may be a
     generator (``iter_file``): it is read once. ``progress(rows_checked)`` is called
     while the rows are checked, before the writing transaction opens (so that a status
-    row it updates is visible to the page polling it).
+    row it updates is visible to the page polling it). Refused with AcademyError when
+    ``actor`` (None is the system) may not edit the academy's register.
     """
+    if actor is not None:
+        require(can_edit_academy_data(actor, academy), AcademyError)
     result = ImportResult()
     valid = _validate(rows, result, progress)
     if result.rows == 0:

@@ -14,6 +14,7 @@ from stemnet.audit import record
 
 from ..imports import ImportFileError, ImportRejected, import_attendance, iter_file
 from ..models import ImportJob, ImportStatus
+from . import AcademyError
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def run_import(job_id: int) -> None:
                 rows=iter_file(stream, job.filename),
                 progress=progress,
             )
-    except ImportFileError as error:
+    except (ImportFileError, AcademyError) as error:
         _finish(job_id, ImportStatus.REJECTED, message=str(error))
     except ImportRejected as rejected:
         errors = rejected.result.errors

@@ -382,3 +382,21 @@ def test_a_job_whose_worker_died_shows_as_interrupted_not_running_for_ever(clien
     ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(hours=1))
     page = client.get(url).content.decode()
     assert "hx-get" not in page and "Importeer het bestand opnieuw" in page
+
+
+def test_an_import_job_of_someone_no_longer_member_is_refused_with_the_reason(
+    municipalities,
+):
+    from academies.models import Membership
+    from academies.services import imports as import_services
+
+    academy = recognised_academy()
+    member = make_member(academy)
+    job = ImportJob.objects.create(academy=academy, created_by=member, filename="r.csv")
+    job.file.save("r.csv", SimpleUploadedFile("r.csv", to_csv(register_rows(1, 1))))
+    Membership.objects.filter(user=member).delete()
+    import_services.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert "Enkel leden van de academie" in job.message
+    assert _counts() == (0, 0, 0, 0, 0)
