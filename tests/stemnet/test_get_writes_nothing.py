@@ -65,6 +65,7 @@ def _kwargs(w):
         "academies:switch": {"pk": a},
         "academies:application": {"pk": a},
         "academies:attachment": {"pk": a, "attachment_pk": 999_999},
+        "academies:attachment_delete": {"pk": a, "attachment_pk": 999_999},
         "academies:activities": {"academy_id": a},
         "academies:activity": {"academy_id": a, "pk": w["activity"].pk},
         "academies:activity_edit": {"academy_id": a, "pk": w["activity"].pk},
@@ -85,6 +86,7 @@ def _kwargs(w):
             "session_id": w["session"].pk,
             "participant_id": w["participant"].pk,
         },
+        "academies:session_all_present": {"academy_id": a, "pk": w["session"].pk},
         "academies:participant_edit": {"academy_id": a, "pk": w["participant"].pk},
         "academies:current_period": {"academy_id": a},
         "academies:period": {"academy_id": a, "code": "2027-1"},  # a period never stored
