@@ -1,28 +1,41 @@
 """The attendance register exchange format: import (all or nothing, every error by row and
 column, idempotent) and export (the same columns, so a file round-trips).
 
-Parsing goes through django-import-export's formats (CSV, XLSX); validation and writing
-are ours, in bulk, in one transaction.
+Files are streamed (the csv module; openpyxl in read-only mode, after the zip's sizes were
+checked) and bounded (rows, field length, unpacked size); the rows are checked, then
+written in bulk in one transaction. Exports go through ``stemnet.exports``.
 """
 
+import contextlib
+import csv
+import io
 import re
+import zipfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import CSV, XLSX
 
 from stemnet.audit import record
-from stemnet.models import FLEMISH_REGION, Municipality, PostalCode
+from stemnet.exports import write_csv, write_xlsx
+from stemnet.models import Municipality
+from stemnet.permissions import require
+from stemnet.reference import flemish_postal_codes
+from stemnet.validation import has_control_characters
 
 from .eligibility import END_OF_DAY, clock, overlaps
 from .models import Activity, Attendance, Participant, Series, Session
-from .selectors.periods import locked_ranges
+from .permissions import can_edit_academy_data
+from .selectors.periods import locked_reasons
+from .services import AcademyError
 from .services.activities import apply_minutes
+from .validation import MIN_BIRTH_YEAR, REF_MAX_LENGTH, date_problem, participant_problems
 
 COLUMNS = [
     "activity_code",
@@ -37,8 +50,9 @@ COLUMNS = [
     "residence_postal_code",
 ]
 REQUIRED = COLUMNS[:-1]
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:00)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:00)?$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_YEAR = re.compile(r"\d{4}", re.ASCII)
 _END_OF_DAY = re.compile(r"^24:00(:00)?$")  # an end time only: the end of the session's day
 
 
@@ -58,7 +72,7 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    rows: int = 0
+    rows: int = 0  # data rows read (the header not counted)
     errors: list[RowError] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
 
@@ -73,28 +87,135 @@ class ImportRejected(Exception):
         self.result = result
 
 
+# Bounds of one file: what a request (or a background job) may ask the server to hold.
+MAX_ROWS = 100_000
+MAX_FIELD_CHARS = 1_000  # no column holds more than 200; longer is not a register
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # sheet XML compresses about 10:1; a zip bomb 200:1 and more
+LENGTHS = {
+    "activity_code": 50,
+    "activity_title": 200,
+    "series_code": 50,
+    "participant_ref": REF_MAX_LENGTH,
+}
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as a register at all (message in Dutch)."""
+
+
 def read_file(content: bytes, filename: str) -> list[dict]:
     """Rows of a CSV (UTF-8) or XLSX file as dicts of text, keyed by the header."""
+    return list(iter_file(io.BytesIO(content), filename))
+
+
+def iter_file(stream: BinaryIO, filename: str) -> Iterator[dict]:
+    """The rows of a register file one by one (streamed: the file is never held whole
+    in memory), as dicts of text keyed by the header. Raises ImportFileError with a
+    Dutch message for a file that is not a register, too big or broken."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        dataset = XLSX().create_dataset(content)
+        rows = _xlsx_rows(stream)
     elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValueError(_("Het CSV-bestand is niet in UTF-8 gecodeerd.")) from error
-        dataset = CSV().create_dataset(text)
+        rows = _csv_rows(stream)
     else:
-        raise ValueError(_("Kies een CSV- of XLSX-bestand."))
-    headers = [str(h or "").strip().lower() for h in dataset.headers or []]
+        raise ImportFileError(_("Kies een CSV- of XLSX-bestand."))
+    header = next(rows, None)
+    if header is None:
+        raise ImportFileError(_("Het bestand bevat geen rijen."))
+    headers = [_text(h).lower() for h in header]
     missing = [column for column in REQUIRED if column not in headers]
     if missing:
-        raise ValueError(_("Ontbrekende kolommen: %(cols)s.") % {"cols": ", ".join(missing)})
-    return [
-        {h: _text(value) for h, value in zip(headers, row, strict=False)}
-        for row in dataset
-        if any(v not in (None, "") for v in row)
-    ]
+        raise ImportFileError(_("Ontbrekende kolommen: %(cols)s.") % {"cols": ", ".join(missing)})
+    count = 0
+    for row in rows:
+        if not any(v not in (None, "") for v in row):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ImportFileError(
+                _(
+                    "Het bestand heeft meer dan %(max)s rijen. Splits het in kleinere "
+                    "bestanden (bijvoorbeeld per periode)."
+                )
+                % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+        yield {h: _text(value) for h, value in zip(headers, row, strict=False) if h}
+
+
+def _csv_rows(stream: BinaryIO) -> Iterator[list]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    line = 0
+    try:
+        for line, row in enumerate(reader, start=1):  # noqa: B007 — ``line`` names the row in the error
+            yield row
+    except UnicodeDecodeError as error:
+        raise ImportFileError(_("Het CSV-bestand is niet in UTF-8 gecodeerd.")) from error
+    except csv.Error as error:
+        raise ImportFileError(
+            _(
+                "Rij %(row)s van het CSV-bestand kan niet gelezen worden (bijvoorbeeld een "
+                "veld van meer dan 131.072 tekens of een aanhalingsteken dat niet sluit)."
+            )
+            % {"row": line + 1}
+        ) from error
+    finally:
+        # Leave the caller's stream open (the wrapper would close it when collected).
+        with contextlib.suppress(ValueError):
+            text.detach()
+
+
+def _check_zip(stream: BinaryIO) -> None:
+    """Refuse what is not an XLSX, and a zip bomb, before openpyxl decompresses anything:
+    the sizes in the zip's directory bound what reading it may produce (zipfile stops at
+    the declared size and fails the CRC check if a member lies)."""
+    not_xlsx = _("Dit is geen geldig XLSX-bestand. Bewaar het opnieuw als Excel-werkmap (.xlsx).")
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise ImportFileError(not_xlsx) from error
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names:
+        raise ImportFileError(not_xlsx)
+    total = sum(m.file_size for m in members)
+    too_dense = any(
+        m.file_size > 1024 * 1024 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if total > MAX_XLSX_UNCOMPRESSED or too_dense:
+        raise ImportFileError(
+            _(
+                "Dit XLSX-bestand is uitgepakt te groot (meer dan %(mb)s MB of ongewoon sterk "
+                "gecomprimeerd). Splits het of bewaar het als CSV."
+            )
+            % {"mb": MAX_XLSX_UNCOMPRESSED // (1024 * 1024)}
+        )
+    stream.seek(0)
+
+
+def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    _check_zip(stream)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 — a broken workbook fails in any of openpyxl's layers
+        raise ImportFileError(
+            _("Dit XLSX-bestand kan niet gelezen worden. Bewaar het opnieuw als Excel-werkmap.")
+        ) from error
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            return
+        yield from sheet.iter_rows(values_only=True)
+    except Exception as error:  # noqa: BLE001 — as above, while streaming the sheet
+        raise ImportFileError(
+            _("Dit XLSX-bestand kan niet gelezen worden. Bewaar het opnieuw als Excel-werkmap.")
+        ) from error
+    finally:
+        workbook.close()
 
 
 def _text(value) -> str:
@@ -111,7 +232,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     number: int
     activity_code: str
@@ -126,18 +247,15 @@ class _Row:
     postal_code: str
 
 
-def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
+def _validate(
+    rows: Iterable[dict], result: ImportResult, progress: Callable[[int], None] | None = None
+) -> list[_Row]:
+    """Every check of a row that needs no stored register data (formats, lengths,
+    reference data, the participant rule of ``academies.validation``, the file's own
+    consistency). Counts the rows into ``result.rows``."""
     municipalities = {m.refnis: m for m in Municipality.objects.all()}
-    flemish_postal_codes = set(
-        PostalCode.objects.filter(municipality__region=FLEMISH_REGION).values_list(
-            "code", flat=True
-        )
-    )
+    flemish = flemish_postal_codes()
     this_year = timezone.localdate().year
-    locked = locked_ranges(academy.pk)
-    existing_birth_years = dict(
-        Participant.objects.filter(academy=academy).values_list("ref", "birth_year")
-    )
     seen: dict[tuple, int] = {}
     birth_years: dict[str, tuple[int, int]] = {}
     series_places: dict[tuple[str, str], tuple[str, int]] = {}
@@ -145,11 +263,28 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
     valid: list[_Row] = []
 
     for index, raw in enumerate(rows, start=2):
+        result.rows += 1
+        if progress and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows)
         errors_before = len(result.errors)
 
         def error(column: str, message: str, number=index) -> None:
             result.errors.append(RowError(number, column, message))
 
+        for column in COLUMNS:
+            value = raw.get(column, "")
+            if len(value) > MAX_FIELD_CHARS:
+                raw[column] = ""
+                error(column, _("Dit veld is te lang."))
+            elif has_control_characters(value):
+                error(column, _("Dit veld bevat een onzichtbaar controleteken."))
+            elif column in LENGTHS and len(value) > LENGTHS[column]:
+                error(
+                    column,
+                    _("Dit veld heeft hoogstens %(n)s tekens.") % {"n": LENGTHS[column]},
+                )
+        if len(result.errors) > errors_before:
+            continue
         for column in REQUIRED:
             if not raw.get(column):
                 error(column, _("Dit veld is verplicht."))
@@ -164,6 +299,11 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
                 day = date.fromisoformat(raw["session_date"])
             except ValueError:
                 error("session_date", _("Deze datum bestaat niet."))
+            else:
+                problem = date_problem(day)
+                if problem:
+                    error("session_date", problem)
+                    day = None
         for column in ("start_time", "end_time"):
             if column == "end_time" and _END_OF_DAY.match(raw[column]):
                 end = END_OF_DAY
@@ -184,28 +324,20 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
         else:
             refnis = municipality.resolve().refnis
         birth_year = None
-        if not re.fullmatch(r"\d{4}", raw["birth_year"]):
+        postal_code = raw.get("residence_postal_code", "")
+        if not _YEAR.fullmatch(raw["birth_year"]):
             error("birth_year", _("Geef een geboortejaar van vier cijfers."))
+            birth_year = MIN_BIRTH_YEAR  # to check the other fields of the participant
         else:
             birth_year = int(raw["birth_year"])
-            if birth_year > this_year:
-                error("birth_year", _("Dit geboortejaar ligt in de toekomst."))
-            elif birth_year < 1900:
-                error("birth_year", _("Dit geboortejaar is niet geloofwaardig."))
-        postal_code = raw.get("residence_postal_code", "")
-        if postal_code and postal_code not in flemish_postal_codes:
-            if re.fullmatch(r"\d{4}", postal_code):
-                error(
-                    "residence_postal_code",
-                    _("Postcode %(code)s ligt niet in Vlaanderen.") % {"code": postal_code},
-                )
-            else:
-                error("residence_postal_code", _("Een postcode heeft vier cijfers."))
-        if day and any(first <= day <= last for first, last in locked):
-            error(
-                "session_date",
-                _("Deze datum valt in een afgesloten of ingediende periode."),
-            )
+        for problem in participant_problems(
+            ref=raw["participant_ref"],
+            birth_year=birth_year,
+            postal_code=postal_code,
+            this_year=this_year,
+            is_flemish=flemish.__contains__,
+        ):
+            error(_COLUMN_OF[problem.field], problem.message)
         if len(result.errors) > errors_before:
             continue
 
@@ -219,15 +351,12 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
             continue
         seen[key] = index
         ref = raw["participant_ref"]
-        known = birth_years.get(ref) or (
-            (existing_birth_years[ref], 0) if ref in existing_birth_years else None
-        )
+        known = birth_years.get(ref)
         if known and known[0] != birth_year:
-            where = _("rij %(row)s") % {"row": known[1]} if known[1] else _("eerder geregistreerd")
             error(
                 "birth_year",
                 _("Deelnemer %(ref)s heeft geboortejaar %(year)s (%(where)s).")
-                % {"ref": ref, "year": known[0], "where": where},
+                % {"ref": ref, "year": known[0], "where": _("rij %(row)s") % {"row": known[1]}},
             )
             continue
         birth_years.setdefault(ref, (birth_year, index))
@@ -269,32 +398,83 @@ def _validate(rows: list[dict], academy, result: ImportResult) -> list[_Row]:
     return valid
 
 
-def import_attendance(*, actor, academy, rows: list[dict]) -> ImportResult:
+_COLUMN_OF = {
+    "ref": "participant_ref",
+    "birth_year": "birth_year",
+    "residence_postal_code": "residence_postal_code",
+}
+PROGRESS_EVERY = 1_000
+
+
+def import_attendance(
+    *,
+    actor,
+    academy,
+    rows: Iterable[dict],
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Import register rows for one academy: everything or nothing.
 
     Raises ImportRejected with every error when any row is bad; creates only what is
-    missing, so importing the same rows again changes nothing.
+    missing, so importing the same rows again changes nothing. ``rows`` may be a
+    generator (``iter_file``): it is read once. ``progress(rows_checked)`` is called
+    while the rows are checked, before the writing transaction opens (so that a status
+    row it updates is visible to the page polling it). Refused with AcademyError when
+    ``actor`` (None is the system) may not edit the academy's register.
     """
-    result = ImportResult(rows=len(rows))
-    if not rows:
+    if actor is not None:
+        require(can_edit_academy_data(actor, academy), AcademyError)
+    result = ImportResult()
+    valid = _validate(rows, result, progress)
+    if result.rows == 0:
         result.errors.append(RowError(1, "-", _("Het bestand bevat geen rijen.")))
+    if result.errors:
         raise ImportRejected(result)
     with transaction.atomic():
-        valid = _validate(rows, academy, result)
-        if not result.errors:
-            _check_existing_sessions(academy, valid, result)
+        _check_against_stored(academy, valid, result)
         if not result.errors:
             _check_overlaps(academy, valid, result)
         if result.errors:
+            result.errors.sort(key=lambda e: e.row)
             raise ImportRejected(result)
         result.created = _write(academy, valid)
         record(
             actor=actor,
             action="attendance.imported",
             obj=academy,
-            payload={"rows": len(rows), "created": result.created},
+            payload={"rows": result.rows, "created": result.created},
         )
     return result
+
+
+def _check_against_stored(academy, valid: list[_Row], result: ImportResult) -> None:
+    """The checks against what is stored, inside the writing transaction: the period
+    lock (the one rule, ``selectors.periods.locked_reason``), birth years already
+    registered, and sessions already stored with another end time or place."""
+    locked = locked_reasons(academy.pk, {row.day for row in valid})
+    existing_birth_years = dict(
+        Participant.objects.filter(academy=academy).values_list("ref", "birth_year")
+    )
+    clean = []
+    for row in valid:
+        if row.day in locked:
+            result.errors.append(RowError(row.number, "session_date", locked[row.day]))
+        elif existing_birth_years.get(row.ref, row.birth_year) != row.birth_year:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    "birth_year",
+                    _("Deelnemer %(ref)s heeft geboortejaar %(year)s (%(where)s).")
+                    % {
+                        "ref": row.ref,
+                        "year": existing_birth_years[row.ref],
+                        "where": _("eerder geregistreerd"),
+                    },
+                )
+            )
+        else:
+            clean.append(row)
+    _check_existing_sessions(academy, clean, result)
 
 
 def _check_existing_sessions(academy, valid: list[_Row], result: ImportResult) -> None:
@@ -548,12 +728,11 @@ def export_rows(academy, *, start: date | None = None, end: date | None = None) 
 
 
 def export_file(academy, fmt: str, **kwargs) -> bytes:
-    import tablib
-
-    dataset = tablib.Dataset(*export_rows(academy, **kwargs), headers=COLUMNS)
+    """The register as CSV or XLSX, every cell neutralised (``stemnet.exports``)."""
+    rows = export_rows(academy, **kwargs)
     if fmt == "xlsx":
-        return XLSX().export_data(dataset)
-    return CSV().export_data(dataset).encode("utf-8")
+        return write_xlsx(rows, COLUMNS, "aanwezigheden")
+    return write_csv(rows, COLUMNS)
 
 
 def session_span(academy) -> tuple[date | None, date | None]:

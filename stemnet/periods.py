@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .validation import MAX_YEAR, MIN_YEAR
+
 _CODE = re.compile(r"^(\d{4})-([12])$")
 
 
@@ -18,8 +20,11 @@ class HalfYear:
     @classmethod
     def parse(cls, code: str) -> "HalfYear":
         match = _CODE.match(code.strip())
-        if not match:
-            raise ValueError(f"Ongeldige periode {code!r}: gebruik JJJJ-1 of JJJJ-2.")
+        if not match or not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
+            raise ValueError(
+                f"Ongeldige periode {code!r}: gebruik JJJJ-1 of JJJJ-2, "
+                f"met een jaar van {MIN_YEAR} tot {MAX_YEAR}."
+            )
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -28,7 +33,7 @@ class HalfYear:
 
     @property
     def code(self) -> str:
-        return f"{self.year}-{self.half}"
+        return f"{self.year:04d}-{self.half}"
 
     @property
     def start(self) -> date:

@@ -117,3 +117,16 @@ def municipality_for_refnis(refnis: str) -> Municipality | None:
 def is_flemish_refnis(refnis: str) -> bool:
     found = municipality_for_refnis(refnis)
     return bool(found and found.region == FLEMISH_REGION)
+
+
+def flemish_postal_codes() -> set[str]:
+    """Every postal code of a Flemish municipality (for checks over many rows)."""
+    return set(
+        PostalCode.objects.filter(municipality__region=FLEMISH_REGION).values_list(
+            "code", flat=True
+        )
+    )
+
+
+def is_flemish_postal_code(code: str) -> bool:
+    return PostalCode.objects.filter(code=code, municipality__region=FLEMISH_REGION).exists()

@@ -5,37 +5,47 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stemnet.forms import SafeInputMixin
 from stemnet.models import Municipality
 
 
-class ParametersForm(forms.Form):
-    budget_eur = forms.DecimalField(label=_("Budget (EUR)"), min_value=0, decimal_places=2)
+class ParametersForm(SafeInputMixin, forms.Form):
+    budget_eur = forms.DecimalField(
+        label=_("Budget (EUR)"), min_value=0, max_digits=14, decimal_places=2
+    )
     rate_cap_eur = forms.DecimalField(
         label=_("Maximum per KIND-uur (EUR, optioneel)"),
         min_value=0,
+        max_digits=8,
         decimal_places=2,
         required=False,
     )
     academy_cap_eur = forms.DecimalField(
         label=_("Maximum per academie (EUR, optioneel)"),
         min_value=0,
+        max_digits=14,
         decimal_places=2,
         required=False,
     )
-    min_kind_hours = forms.DecimalField(label=_("Minimum KIND-uren"), min_value=0, decimal_places=2)
+    min_kind_hours = forms.DecimalField(
+        label=_("Minimum KIND-uren"), min_value=0, max_digits=10, decimal_places=2
+    )
     priority_refnis = forms.CharField(
         label=_("Prioritaire gemeenten (NIS-codes, gescheiden door komma's)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     priority_weight = forms.DecimalField(
-        label=_("Gewicht prioritaire gemeenten"), min_value=1, decimal_places=2
+        label=_("Gewicht prioritaire gemeenten"), min_value=1, max_digits=6, decimal_places=2
     )
     spread_bonus_pct = forms.DecimalField(
-        label=_("Spreidingsbonus per extra gemeente (%)"), min_value=0, decimal_places=2
+        label=_("Spreidingsbonus per extra gemeente (%)"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
     )
     spread_cap_pct = forms.DecimalField(
-        label=_("Maximale spreidingsbonus (%)"), min_value=0, decimal_places=2
+        label=_("Maximale spreidingsbonus (%)"), min_value=0, max_digits=6, decimal_places=2
     )
 
     @classmethod
@@ -92,7 +102,7 @@ class ParametersForm(forms.Form):
         }
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SafeInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

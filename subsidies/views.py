@@ -1,7 +1,5 @@
 """Subsidy pages: staff manage periods and runs; academies download their letters."""
 
-import csv
-import io
 import tempfile
 import zipfile
 
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from academies.selectors.organisation import academies_by_id
 from stemnet.decorators import staff_required
+from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
 from stemnet.periods import HalfYear
 
 from . import services
@@ -204,18 +203,10 @@ def export_awards(request, code, fmt):
     if period.approved_run_id is None:
         raise Http404
     if fmt == "xlsx":
-        import tablib
-        from import_export.formats.base_formats import XLSX
-
-        dataset = tablib.Dataset(*_export_rows(period), headers=EXPORT_HEADER)
-        content = XLSX().export_data(dataset)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content = write_xlsx(_export_rows(period), EXPORT_HEADER, f"betalingen {code}")
+        content_type = XLSX_CONTENT_TYPE
     else:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_HEADER)
-        writer.writerows(_export_rows(period))
-        content, content_type = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        content, content_type = write_csv(_export_rows(period), EXPORT_HEADER), CSV_CONTENT_TYPE
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="betalingen-{code}.{fmt}"'
     return response

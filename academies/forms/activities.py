@@ -4,9 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stemnet.reference import municipalities_for_postal_code, municipality_for_refnis
+from stemnet.forms import SafeInputMixin
+from stemnet.reference import (
+    is_flemish_postal_code,
+    municipalities_for_postal_code,
+    municipality_for_refnis,
+)
 
 from ..models import Activity, ActivityFormat, StemDomain
+from ..validation import participant_problems, series_span_problem
 from .fields import EndTimeField
 
 WEEKDAYS = [
@@ -20,7 +26,7 @@ WEEKDAYS = [
 ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(SafeInputMixin, forms.ModelForm):
     stem_domains = forms.MultipleChoiceField(
         label=_("STEM-domeinen"),
         choices=StemDomain.choices,
@@ -74,7 +80,7 @@ def _place(value: str):
     return found[0]
 
 
-class SeriesEditForm(forms.Form):
+class SeriesEditForm(SafeInputMixin, forms.Form):
     place = forms.CharField(
         label=_("Postcode of NIS-code van de locatie"),
         max_length=5,
@@ -100,23 +106,32 @@ class SeriesEditForm(forms.Form):
         return data
 
 
-class ParticipantEditForm(forms.Form):
-    birth_year = forms.IntegerField(label=_("Geboortejaar"), min_value=1990)
-    residence_postal_code = forms.RegexField(
-        label=_("Postcode woonplaats (optioneel)"),
-        regex=r"^\d{4}$",
-        required=False,
-        error_messages={"invalid": _("Een postcode heeft vier cijfers.")},
+class ParticipantEditForm(SafeInputMixin, forms.Form):
+    """A participant's birth year and postal code; the rule is ``academies.validation``'s,
+    the same as the register import's."""
+
+    birth_year = forms.IntegerField(label=_("Geboortejaar"))
+    residence_postal_code = forms.CharField(
+        label=_("Postcode woonplaats (optioneel)"), max_length=4, required=False
     )
 
-    def clean_birth_year(self):
-        year = self.cleaned_data["birth_year"]
-        if year > timezone.localdate().year:
-            raise forms.ValidationError(_("Dit geboortejaar ligt in de toekomst."))
-        return year
+    def clean(self):
+        data = super().clean()
+        if "birth_year" not in data or "residence_postal_code" not in data:
+            return data
+        for problem in participant_problems(
+            ref=data.get("ref") if "ref" in self.fields else None,
+            birth_year=data["birth_year"],
+            postal_code=data["residence_postal_code"],
+            this_year=timezone.localdate().year,
+            is_flemish=is_flemish_postal_code,
+        ):
+            if problem.field in self.fields and problem.field in data:
+                self.add_error(problem.field, problem.message)
+        return data
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(SafeInputMixin, forms.Form):
     code = forms.CharField(label=_("Code van de reeks"), max_length=50)
     place = forms.CharField(
         label=_("Postcode of NIS-code van de locatie"),
@@ -163,10 +178,15 @@ class SeriesForm(forms.Form):
                 and data["end_time"] <= data["start_time"]
             ):
                 self.add_error("end_time", _("Het einduur moet na het beginuur liggen."))
+        if data.get("start_date") and data.get("end_date") and "end_date" not in self.errors:
+            # The service checks the same rule and counts the sessions exactly.
+            problem = series_span_problem(data["start_date"], data["end_date"])
+            if problem:
+                self.add_error("end_date", problem)
         return data
 
 
-class SessionForm(forms.Form):
+class SessionForm(SafeInputMixin, forms.Form):
     date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Beginuur"), widget=forms.TimeInput(attrs={"type": "time"})
@@ -193,7 +213,7 @@ class ParticipantForm(ParticipantEditForm):
     field_order = ["ref", "birth_year", "residence_postal_code"]
 
 
-class CopyParticipantsForm(forms.Form):
+class CopyParticipantsForm(SafeInputMixin, forms.Form):
     source = forms.ModelChoiceField(label=_("Kopieer de deelnemers van reeks"), queryset=None)
 
     def __init__(self, *args, series, **kwargs):
@@ -206,7 +226,7 @@ class CopyParticipantsForm(forms.Form):
         self.fields["source"].label_from_instance = lambda s: f"{s.activity.title} – {s.code}"
 
 
-class ImportForm(forms.Form):
+class ImportForm(SafeInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Aanwezigheidsregister (CSV of XLSX)"),
         help_text=_(
@@ -225,7 +245,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class SubmitReportForm(forms.Form):
+class SubmitReportForm(SafeInputMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_(
             "Alle sessies en aanwezigheden van deze periode zijn geregistreerd. Ik begrijp dat "
@@ -235,7 +255,7 @@ class SubmitReportForm(forms.Form):
     )
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(SafeInputMixin, forms.Form):
     q = forms.CharField(
         label=_("Zoeken"),
         required=False,

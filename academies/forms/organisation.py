@@ -6,12 +6,13 @@ from stdnum import iban as iban_numbers
 from stdnum.be import vat
 from stdnum.exceptions import ValidationError as NumberError
 
+from stemnet.forms import SafeInputMixin
 from stemnet.reference import municipalities_for_postal_code
 
 from ..models import Academy, MemberRole, RecognitionApplication, StemDomain
 
 
-class AcademyForm(forms.ModelForm):
+class AcademyForm(SafeInputMixin, forms.ModelForm):
     # Declared here, not generated from the model: people type "BE 0403.170.701", longer
     # than the 10 digits stored, and the model field's length check would reject it first.
     enterprise_number = forms.CharField(
@@ -104,12 +105,12 @@ class AcademyForm(forms.ModelForm):
         return data
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SafeInputMixin, forms.Form):
     email = forms.EmailField(label=_("E-mailadres van je collega"))
     role = forms.ChoiceField(label=_("Rol"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SafeInputMixin, forms.ModelForm):
     attachment = forms.FileField(
         label=_("Bijlage (PDF, PNG of JPEG, hoogstens 5 MB)"),
         required=False,
@@ -162,7 +163,7 @@ class ApplicationForm(forms.ModelForm):
         return upload
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SafeInputMixin, forms.Form):
     # Set by the button staff press (one per legal action); the service decides legality.
     action = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(

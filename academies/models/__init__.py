@@ -10,6 +10,7 @@ from .activities import (
     Series,
     Session,
 )
+from .imports import ImportJob, ImportStatus
 from .organisation import Academy, Invitation, LegalForm, MemberRole, Membership, StemDomain
 from .periods import PeriodReport, ReportingPeriod
 from .recognition import (
@@ -28,6 +29,8 @@ __all__ = [
     "ApplicationTransition",
     "Attachment",
     "Attendance",
+    "ImportJob",
+    "ImportStatus",
     "Invitation",
     "LegalForm",
     "MemberRole",

@@ -5,7 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from stemnet.validation import MAX_DATE, MIN_DATE
+
 from .organisation import Academy
+
+# What the database refuses whatever the entry point (academies.validation is the rule).
+MIN_BIRTH_YEAR = 1900
+MAX_BIRTH_YEAR = 2100
+# Control characters (C0, DEL); the regex is the same in PostgreSQL and Python (SQLite).
+CONTROL_CHARACTERS = r"[\x01-\x1f\x7f]"
 
 
 class ActivityFormat(models.TextChoices):
@@ -72,6 +80,10 @@ class Series(models.Model):
             models.CheckConstraint(
                 condition=Q(start_date__lte=models.F("end_date")), name="series_dates_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(start_date__gte=MIN_DATE, end_date__lte=MAX_DATE),
+                name="series_dates_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,6 +126,10 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(start_time__lt=models.F("end_time")), name="session_times_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(date__gte=MIN_DATE, date__lte=MAX_DATE),
+                name="session_date_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,6 +151,14 @@ class Participant(models.Model):
         verbose_name_plural = _("deelnemers")
         constraints = [
             models.UniqueConstraint(fields=["academy", "ref"], name="participant_ref_unique"),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=MIN_BIRTH_YEAR, birth_year__lte=MAX_BIRTH_YEAR),
+                name="participant_birth_year_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ref="") & ~Q(ref__regex=CONTROL_CHARACTERS),
+                name="participant_ref_clean",
+            ),
         ]
 
     def __str__(self) -> str:

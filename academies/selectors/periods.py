@@ -1,6 +1,7 @@
 """Reads for reporting periods and the period lock: data of a period can no longer change
 once reporting is closed or the academy submitted its period report."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
@@ -43,8 +44,26 @@ def locked_reason(academy_id: int, day: date) -> str | None:
 
 
 def locked_ranges(academy_id: int) -> list[tuple[date, date]]:
+    """The date ranges of the periods locked for the academy (closed, or its report
+    submitted): the same rule as ``locked_reason``, for a page that shades many days."""
     periods = ReportingPeriod.objects.filter(
         Q(closed_at__isnull=False)
         | Q(reports__academy_id=academy_id, reports__submitted_at__isnull=False)
     ).distinct()
     return [(p.start_date, p.end_date) for p in periods]
+
+
+def locked_reasons(academy_id: int, days: Iterable[date]) -> dict[date, str]:
+    """``locked_reason`` for many days: the locked ones with their reason. One query for
+    the periods, then the one rule once per period concerned (not once per day)."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    reasons = {}
+    periods = ReportingPeriod.objects.filter(start_date__lte=days[-1], end_date__gte=days[0])
+    for period in periods:
+        inside = [d for d in days if period.start_date <= d <= period.end_date]
+        reason = locked_reason(academy_id, inside[0]) if inside else None
+        if reason:
+            reasons.update(dict.fromkeys(inside, reason))
+    return reasons

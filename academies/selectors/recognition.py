@@ -67,6 +67,9 @@ def recognition_queue(*, state: str = QUEUE_OPEN, province: str = "", older_than
     if province:
         applications = applications.filter(academy__municipality__province_id=province)
     if older_than_days is not None:
+        # A hundred years back is older than any application (and a huge number would
+        # overflow the date arithmetic).
+        older_than_days = min(older_than_days, 36_500)
         applications = applications.filter(
             submitted_at__lt=timezone.now() - timedelta(days=older_than_days)
         )

@@ -7,24 +7,26 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
 from stemnet.permissions import require
+from stemnet.reference import is_flemish_postal_code
 
 from ..eligibility import Calendar, clock, session_minutes
 from ..models import (
     Activity,
     Attendance,
     Participant,
-    ReportingPeriod,
     SchoolHoliday,
     Series,
     Session,
 )
 from ..permissions import can_edit_academy_data
 from ..selectors.activities import overlapping_sessions
-from ..selectors.periods import locked_reason
+from ..selectors.periods import locked_reasons
+from ..validation import date_problem, participant_problems, series_span_problem
 from . import AcademyError
 
 
@@ -103,15 +105,29 @@ def recompute_minutes(*, start: date, end: date) -> int:
 def ensure_unlocked(academy_id: int, days: Iterable[date]) -> None:
     """Raise AcademyError when one of the days lies in a closed or submitted period.
     One query for the periods, then one check per period concerned (not per day)."""
-    days = sorted(set(days))
-    if not days:
-        return
-    periods = ReportingPeriod.objects.filter(start_date__lte=days[-1], end_date__gte=days[0])
-    for period in periods:
-        inside = [d for d in days if period.start_date <= d <= period.end_date]
-        reason = locked_reason(academy_id, inside[0]) if inside else None
-        if reason:
-            raise AcademyError(reason)
+    reasons = locked_reasons(academy_id, days)
+    if reasons:
+        raise AcademyError(reasons[min(reasons)])
+
+
+def _check_dates(*days: date) -> None:
+    for day in days:
+        problem = date_problem(day)
+        if problem:
+            raise AcademyError(problem)
+
+
+def check_participant(*, ref: str | None, birth_year: int, residence_postal_code: str) -> None:
+    """Raise AcademyError with the first problem of ``academies.validation``'s rule."""
+    problems = participant_problems(
+        ref=ref,
+        birth_year=birth_year,
+        postal_code=residence_postal_code,
+        this_year=timezone.localdate().year,
+        is_flemish=is_flemish_postal_code,
+    )
+    if problems:
+        raise AcademyError(problems[0].message)
 
 
 @transaction.atomic
@@ -148,10 +164,12 @@ def create_series(
     start_time: time | None = None,
     end_time: time | None = None,
 ) -> Series:
-    """A series, and with a weekly schedule its sessions (skipping none: staff decide)."""
+    """A series, and with a weekly schedule its sessions (skipping none: staff decide).
+    One request creates at most a year of at most MAX_SESSIONS_PER_SERIES sessions."""
     _may_edit(actor, activity.academy_id)
-    if end_date < start_date:
-        raise AcademyError(_("De einddatum ligt voor de startdatum."))
+    problem = series_span_problem(start_date, end_date)
+    if problem:
+        raise AcademyError(problem)
     if Series.objects.filter(activity=activity, code=code).exists():
         raise AcademyError(
             _("Deze activiteit heeft al een reeks met code %(code)s.") % {"code": code}
@@ -165,6 +183,9 @@ def create_series(
         end_date=end_date,
     )
     days = weekly_dates(start_date, end_date, weekdays) if weekdays else []
+    problem = series_span_problem(start_date, end_date, len(days))
+    if problem:
+        raise AcademyError(problem)
     if days:
         if not (start_time and end_time and start_time < end_time):
             raise AcademyError(_("Geef een beginuur dat voor het einduur ligt."))
@@ -195,6 +216,7 @@ def add_session(*, actor, series: Series, day: date, start_time: time, end_time:
     _may_edit(actor, series.activity.academy_id)
     if not start_time < end_time:
         raise AcademyError(_("Het einduur moet na het beginuur liggen."))
+    _check_dates(day)
     ensure_unlocked(series.activity.academy_id, [day])
     if Session.objects.filter(series=series, date=day, start_time=start_time).exists():
         raise AcademyError(_("Deze reeks heeft al een sessie op dat moment."))
@@ -218,6 +240,7 @@ def add_participant(
 ) -> Participant:
     _may_edit(actor, academy.pk)
     ref = ref.strip()
+    check_participant(ref=ref, birth_year=birth_year, residence_postal_code=residence_postal_code)
     if Participant.objects.filter(academy=academy, ref=ref).exists():
         raise AcademyError(_("Er is al een deelnemer met referentie %(ref)s.") % {"ref": ref})
     participant = Participant.objects.create(
@@ -367,6 +390,7 @@ def update_series(
     _may_edit(actor, series.activity.academy_id)
     if end_date < start_date:
         raise AcademyError(_("De einddatum ligt voor de startdatum."))
+    _check_dates(start_date, end_date)
     sessions = Session.objects.filter(series=series)
     if sessions.filter(Q(date__lt=start_date) | Q(date__gt=end_date)).exists():
         raise AcademyError(_("Er zijn sessies buiten deze data: verwijder of verplaats ze eerst."))
@@ -394,6 +418,7 @@ def update_session(
     _may_edit(actor, session.academy_id)
     if not start_time < end_time:
         raise AcademyError(_("Het einduur moet na het beginuur liggen."))
+    _check_dates(day)
     ensure_unlocked(session.academy_id, [session.date, day])
     if (
         Session.objects.filter(series_id=session.series_id, date=day, start_time=start_time)
@@ -466,6 +491,7 @@ def update_participant(
     """Correct a child's birth year or postal code; a birth year changes eligibility, so
     it may not touch a locked period."""
     _may_edit(actor, participant.academy_id)
+    check_participant(ref=None, birth_year=birth_year, residence_postal_code=residence_postal_code)
     if birth_year != participant.birth_year:
         ensure_unlocked(
             participant.academy_id,

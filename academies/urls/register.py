@@ -43,6 +43,7 @@ urlpatterns = [
     path("periodes/", periods.current_period, name="current_period"),
     path("periodes/<str:code>/", periods.period_detail, name="period"),
     path("import/", imports.import_register, name="import"),
+    path("import/<int:pk>/", imports.import_job, name="import_job"),
     path("export.csv", imports.export_register, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", imports.export_register, {"fmt": "xlsx"}, name="export_xlsx"),
 ]

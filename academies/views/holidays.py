@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stemnet.decorators import staff_required
+from stemnet.forms import SafeInputMixin
 
 from ..models import SchoolHoliday
 from ..services import AcademyError
 from ..services import holidays as services
 
 
-class HolidayForm(forms.Form):
+class HolidayForm(SafeInputMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=100)
     start_date = forms.DateField(
         label=gettext_lazy("Van"), widget=forms.DateInput(attrs={"type": "date"})
@@ -25,7 +26,7 @@ class HolidayForm(forms.Form):
     )
 
 
-class HolidayImportForm(forms.Form):
+class HolidayImportForm(SafeInputMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV-bestand (name,start_date,end_date)"))
 
 

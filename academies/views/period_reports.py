@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stemnet.decorators import staff_required
+from stemnet.forms import SafeInputMixin
 
 from ..models import PeriodReport, ReportingPeriod
 from ..services import AcademyError
 from ..services.periods import reopen_period_report
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(SafeInputMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reden van de heropening"),
         widget=forms.Textarea(attrs={"rows": 3}),

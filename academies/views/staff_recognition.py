@@ -27,7 +27,7 @@ def queue(request):
     applications = recognition_queue(
         state=state,
         province=province,
-        older_than_days=int(older) if older.isdigit() else None,
+        older_than_days=int(older) if older.isascii() and older.isdigit() else None,
     )
     page = Paginator(applications, 50).get_page(request.GET.get("pagina"))
     query = urlencode(

@@ -81,7 +81,8 @@ def test_submitted_report_locks_the_period_until_staff_reopen_it(municipalities)
         )
     with pytest.raises(Exception) as rejected:
         import_attendance(actor=member, academy=academy, rows=register_rows(3, 2))
-    assert "afgesloten of ingediende periode" in str(rejected.value.result.errors[0])
+    # The import uses the one lock rule (selectors.periods.locked_reason), its message too.
+    assert "2026-1 is ingediend" in str(rejected.value.result.errors[0])
     # Every other write that touches the period is refused too.
     for attempt in (
         lambda: services.delete_session(actor=member, session=session),

@@ -12,6 +12,7 @@ from academies.imports import import_attendance
 from academies.models import (
     Academy,
     ApplicationState,
+    ImportJob,
     Invitation,
     Membership,
     RecognitionApplication,
@@ -64,6 +65,8 @@ WALK = [
     ("academies:activities", "get", (LOGIN, 404, 200, 200, 200)),
     ("academies:import", "get", (LOGIN, 404, 200, 200, 403)),
     ("academies:session_all_present", "post", (LOGIN, 404, 302, 302, 403)),
+    # An import job's page is for those who may import (its errors name participants).
+    ("academies:import_job", "get", (LOGIN, 404, 200, 200, 403)),
 ]
 
 
@@ -101,6 +104,7 @@ def world(municipalities):
     report = submit_period_report(actor=roles.admin, academy=academy, code="2026-1")
     import_attendance(actor=None, academy=academy, rows=register_rows(1, 2, start=date(2026, 9, 5)))
     session = academy.sessions.get()
+    job = ImportJob.objects.create(academy=academy, filename="r.csv", status="rejected")
     return (
         roles,
         {
@@ -119,6 +123,7 @@ def world(municipalities):
             "academies_staff:report_reopen": [report.pk],
             "academies:activities": [academy.pk],
             "academies:import": [academy.pk],
+            "academies:import_job": [academy.pk, job.pk],
         },
         {
             "academies:edit": _profile_post(academy),

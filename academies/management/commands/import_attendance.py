@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from stdnum.be import vat
 
-from academies.imports import ImportRejected, import_attendance, read_file
+from academies.imports import ImportRejected, import_attendance, iter_file
 from academies.models import Academy
 
 
@@ -21,8 +21,10 @@ class Command(BaseCommand):
             raise CommandError(f"No academy with enterprise number {options['academy']}.")
         path: Path = options["file"]
         try:
-            rows = read_file(path.read_bytes(), path.name)
-            result = import_attendance(actor=None, academy=academy, rows=rows)
+            with path.open("rb") as stream:
+                result = import_attendance(
+                    actor=None, academy=academy, rows=iter_file(stream, path.name)
+                )
         except ValueError as error:
             raise CommandError(str(error)) from error
         except ImportRejected as rejected:

@@ -1,7 +1,6 @@
 """``manage.py compute_subsidies PERIOD [--dry-run] [--csv FILE]``: the figures of the staff
 page, from the command line (a real run unless --dry-run)."""
 
-import csv
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -10,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from academies.selectors.organisation import academies_by_id
+from stemnet.exports import write_csv
 from stemnet.periods import HalfYear
 from subsidies import services
 from subsidies.models import Period
@@ -74,10 +74,9 @@ class Command(BaseCommand):
             for a in outcome.awards
         ]
         if path:
-            with open(path, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["kbo", "academy", "kind_uren", "points", "amount_eur"])
-                writer.writerows(rows)
+            path.write_bytes(
+                write_csv(rows, ["kbo", "academy", "kind_uren", "points", "amount_eur"])
+            )
         for row in rows:
             self.stdout.write("  ".join(row))
         self.stdout.write(
