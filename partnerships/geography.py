@@ -34,6 +34,17 @@ def flemish_cantons() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def canton_names() -> dict[str, str]:
+    """Canton id -> its Dutch name ("Aalst 1", "Merksem")."""
+    result = {}
+    for canton in json.loads((DATA / "cantons.json").read_text("utf-8")):
+        number = canton.get("number")
+        name = canton["name"]["nl"]
+        result[canton["id"]] = f"{name} {number}" if number else name
+    return result
+
+
+@lru_cache(maxsize=1)
 def cantons_of_municipality() -> dict[str, tuple[str, ...]]:
     result: dict[str, list[str]] = {}
     for canton, codes in flemish_cantons().items():

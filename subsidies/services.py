@@ -476,3 +476,25 @@ def _notify(award: Award, emails: list[str]) -> None:
             from_email=None,
             recipient_list=emails,
         )
+
+
+@transaction.atomic
+def add_priority_municipalities(*, actor, period: Period, refnis, source: str) -> int:
+    """Mark municipalities as priority municipalities of a period in one action (from the
+    municipal requests, or the white spots of the previous period): they get the scheme's
+    weight w. Returns how many were added."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_frozen:
+        raise SubsidyError(
+            _("Goedgekeurde bedragen liggen vast; parameters wijzigen kan niet meer.")
+        )
+    existing = set(period.priority_municipalities.values_list("refnis", flat=True))
+    added = sorted(set(refnis) - existing)
+    period.priority_municipalities.add(*added)
+    record(
+        actor=actor,
+        action="period.priority_added",
+        obj=period,
+        payload={"source": source, "added": added},
+    )
+    return len(added)
