@@ -150,8 +150,10 @@ def visible_municipalities(user) -> set[str] | None:
 
 
 def requests_for_user(user):
-    qs = MunicipalRequest.objects.select_related("municipality").annotate(
-        offer_count=Count("offers", distinct=True)
+    qs = (
+        MunicipalRequest.objects.select_related("municipality")
+        .annotate(offer_count=Count("offers", distinct=True))
+        .order_by("-created_at", "-id")
     )
     codes = visible_municipalities(user)
     if codes is None:

@@ -5,9 +5,7 @@ from . import views
 app_name = "partnerships"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("nieuw/", views.edit, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/bewerken/", views.edit, name="edit"),
     path("<int:pk>/partners/", views.add_member, name="add_member"),
     path(
         "<int:pk>/partners/<int:member_pk>/verwijderen/",

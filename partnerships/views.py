@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from stemnet.decorators import staff_required
 from stemnet.roles import is_staff_member
@@ -40,6 +40,7 @@ def _partnership(request, pk):
         raise Http404 from error
 
 
+@require_GET
 @login_required
 def home(request):
     partnerships = selectors.partnerships_for_user(request.user)
@@ -53,6 +54,7 @@ def home(request):
     )
 
 
+@require_GET
 @login_required
 def detail(request, pk):
     partnership = _partnership(request, pk)
@@ -174,6 +176,7 @@ def budget(request, pk):
 # --- Municipal demand --------------------------------------------------------------------
 
 
+@require_GET
 @login_required
 def requests(request):
     status = request.GET.get("status", "")

@@ -11,10 +11,9 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 from partnerships.geography import DATA, flemish_cantons, map_areas, province_of
 
@@ -220,48 +219,6 @@ def cached_municipal_map(version, load_rows) -> BaseMap:
         _municipal_cache.clear()
         _municipal_cache[version] = municipal_map(tuple(load_rows()))
     return _municipal_cache[version]
-
-
-# --- Loading Statbel's statistical sectors -----------------------------------------------
-
-REFNIS_FIELDS = ("CNIS5_2025", "cd_munty_refnis", "CNIS5_2024", "CNIS5_2023", "refnis", "NIS5")
-
-
-def dissolve_sectors(path: Path, *, refnis_field: str | None = None) -> dict[str, dict]:
-    """Statbel's statistical sectors (GeoJSON) dissolved per municipality: REFNIS ->
-    GeoJSON geometry, simplified relative to the extent. Coordinates stay in the file's
-    reference system (WGS 84 or Belgian Lambert, both work for the map)."""
-    data = json.loads(Path(path).read_text("utf-8"))
-    features = data.get("features", [])
-    if not features:
-        raise ValueError("Het bestand bevat geen features (verwacht: GeoJSON FeatureCollection).")
-    field = refnis_field or next(
-        (f for f in REFNIS_FIELDS if f in (features[0].get("properties") or {})), None
-    )
-    if field is None:
-        raise ValueError(
-            "Geen kolom met de NIS-code gevonden; geef ze met --refnis-field "
-            f"(verwacht een van {', '.join(REFNIS_FIELDS)})."
-        )
-    parts: dict[str, list] = {}
-    for feature in features:
-        code = str((feature.get("properties") or {}).get(field, "")).strip()
-        if feature.get("geometry") and code:
-            parts.setdefault(code.zfill(5), []).append(shape(feature["geometry"]).buffer(0))
-    merged = {code: shapely.union_all(geoms) for code, geoms in parts.items()}
-    minx, miny, maxx, maxy = shapely.union_all(list(merged.values())).bounds
-    tolerance = max(maxx - minx, maxy - miny) / 4000
-    codes = sorted(merged)
-    simplified = shapely.coverage_simplify([merged[c] for c in codes], tolerance)
-    return {
-        code: mapping(_polygonal(g.buffer(0))) for code, g in zip(codes, simplified, strict=True)
-    }
-
-
-def is_geographic(geometry: dict) -> bool:
-    """Longitude/latitude rather than metres (Lambert)."""
-    minx, miny, maxx, maxy = shape(geometry).bounds
-    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
 
 
 # --- Shading ------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ SLOTS = [  # (weekday offset from a Monday, start, end): Saturday, Wednesday pm,
 ]
 
 
-def _rows(rng: random.Random, academy_index: int, n_series: int):
+def _rows(rng: random.Random, academy_index: int, n_series: int, first_day: date):
     rows, children = [], []
     for c in range(rng.randint(6, 14)):
         children.append(
@@ -37,9 +37,7 @@ def _rows(rng: random.Random, academy_index: int, n_series: int):
     for s in range(n_series):
         place = rng.choice(PLACES)
         weekday, start, end = SLOTS[s % len(SLOTS)]
-        first = date(2026, 1, 5) + timedelta(
-            days=weekday + s // len(SLOTS), weeks=rng.randint(0, 3)
-        )
+        first = first_day + timedelta(days=weekday + s // len(SLOTS), weeks=rng.randint(0, 3))
         group = rng.sample(children, rng.randint(2, len(children)))
         for week in range(rng.randint(2, 6)):
             day = first + timedelta(weeks=week * 3)
@@ -63,7 +61,9 @@ def _rows(rng: random.Random, academy_index: int, n_series: int):
     return rows
 
 
-def generated_network(seed: int = 9, n_academies: int = 5, n_series: int = 4):
+def generated_network(
+    seed: int = 9, n_academies: int = 5, n_series: int = 4, start: date = date(2026, 1, 5)
+):
     """Returns (partnership with the region, approved period)."""
     rng = random.Random(seed)
     academies = []
@@ -73,7 +73,7 @@ def generated_network(seed: int = 9, n_academies: int = 5, n_series: int = 4):
             Recognition.objects.create(academy=academy, valid_from=date(2026, 3, 1))
         elif i % 5 != 4:
             Recognition.objects.create(academy=academy, valid_from=date(2020, 1, 1))
-        rows = [r for r in _rows(rng, i, n_series) if r]
+        rows = [r for r in _rows(rng, i, n_series, start) if r]
         if rows:
             import_attendance(actor=None, academy=academy, rows=rows)
         academies.append(academy)
