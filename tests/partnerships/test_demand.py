@@ -211,3 +211,22 @@ def test_staff_create_a_partnership_with_region_grant_and_lead(municipalities, c
         {"name": "Te veel", "grant_eur": "200000.01"},
     )
     assert too_much.status_code == 200 and "grant_eur" in too_much.context["form"].errors
+
+
+def test_coverage_and_demand_pages_speak_english(eeklo_partnership, client):
+    from pathlib import Path
+
+    if not (
+        Path(__file__).resolve().parents[2] / "reporting/locale/en/LC_MESSAGES/django.mo"
+    ).exists():
+        pytest.skip("the catalogues are not compiled (./dev.sh compiles them)")
+    partnership, official, lead = eeklo_partnership
+    client.force_login(lead)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("reporting:coverage_region", args=[partnership.pk])).content.decode()
+    assert "municipalities reached in" in page and "gemeenten bereikt" not in page
+    assert "Children (residence)" in page and "Legend" in page
+    page = client.get(partnership.get_absolute_url()).content.decode()
+    assert "Incomplete" in page and "Academies in the budget" in page
+    page = client.get(reverse("partnerships:requests")).content.decode()
+    assert "Requests from municipalities for STEM activities" in page
