@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from academies.kind_hours import (
     child_minutes_by_municipality,
@@ -369,6 +370,23 @@ class MapArea:
     value: float
     in_scope: bool
     rows: list
+    value_text: str = ""
+
+
+def format_measure(measure: str, value: float) -> str:
+    """A measure's value as the page shows it (Belgian notation, with its unit)."""
+    from django.utils.formats import number_format
+    from django.utils.translation import pgettext
+
+    if measure == "awarded":
+        return "EUR " + number_format(value, 2, force_grouping=True)
+    text = number_format(round(value), 0, force_grouping=True)
+    unit = {
+        "kind_hours": pgettext("unit", "KIND-uren"),
+        "children": pgettext("unit", "kinderen"),
+        "white_spots": pgettext("unit", "witte vlekken"),
+    }[measure]
+    return f"{text} {unit}"
 
 
 def map_areas_for(base, cov: Coverage, measure: str, names: dict[str, str]):
@@ -392,7 +410,9 @@ def map_areas_for(base, cov: Coverage, measure: str, names: dict[str, str]):
             value = sum(1 for r in rows if r.white_spot)
         else:
             value = sum(r.measure(measure) for r in rows)
-        areas.append(MapArea(s.key, s.d, label, "", value, bool(rows), rows))
+        # path data are numbers and M/L/Z written by maps.py: nothing to escape
+        d = mark_safe(s.d)  # noqa: S308
+        areas.append(MapArea(s.key, d, label, "", value, bool(rows), rows))
     scoped = {a.key: a.value for a in areas if a.in_scope}
     if measure == "white_spots":
         classes = {k: ("ws" if v else "c3") for k, v in scoped.items()}
@@ -401,4 +421,10 @@ def map_areas_for(base, cov: Coverage, measure: str, names: dict[str, str]):
         classes, legend = maps.classify(scoped)
     for a in areas:
         a.css = classes.get(a.key, "out") if a.in_scope else "out"
+        if a.in_scope:
+            a.value_text = format_measure(measure, a.value)
+    legend = [
+        (item.css, format_measure(measure, item.low), format_measure(measure, item.high))
+        for item in legend
+    ]
     return areas, legend

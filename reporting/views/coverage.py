@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -96,6 +97,9 @@ def _page(request, *, coverage, scope_label, base_url, partnership=None):
             "base_url": base_url,
             "municipality_base": f"{base_url}gemeente/",
             "map": base,
+            # path data are numbers and M/L/Z written by maps.py: nothing to escape
+            "inner_lines": mark_safe(base.inner_lines),  # noqa: S308
+            "province_lines": mark_safe(base.province_lines),  # noqa: S308
             "viewbox": viewbox,
             "areas": areas,
             "legend": legend,
