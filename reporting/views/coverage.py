@@ -78,13 +78,25 @@ def _page(request, *, coverage, scope_label, base_url, partnership=None):
     viewbox = base.viewbox if partnership is None else base.viewbox_around(scoped_shapes)
     selected = next((a for a in areas if a.key == request.GET.get("gebied") and a.in_scope), None)
     keep = {"periode": coverage.span.code, "maat": measure}
-    rows = cov.sort_rows(coverage.rows, request.GET.get("sorteer", "naam"))
+    province, show = request.GET.get("provincie", ""), request.GET.get("toon", "")
+    rows = [
+        r
+        for r in cov.sort_rows(coverage.rows, request.GET.get("sorteer", "naam"))
+        if (not province or r.province == province)
+        and (show != "witte_vlekken" or r.white_spot)
+        and (show != "vragen" or r.open_requests)
+    ]
+    table_query = urlencode({**keep, "provincie": province, "toon": show})
     return render(
         request,
         "reporting/coverage/page.html",
         {
             "coverage": coverage,
             "rows": rows,
+            "provinces": sorted({r.province for r in coverage.rows if r.province}),
+            "province": province,
+            "show": show,
+            "table_query": table_query,
             "scope_label": scope_label,
             "partnership": partnership,
             "span_choices": cov.span_choices(),

@@ -227,3 +227,17 @@ def test_neutralise():
     for value in ["=1+1", "+31", "-2", "@SUM(A1)", "\tx", "\rx"]:
         assert neutralise(value) == "'" + value
     assert neutralise("Gent") == "Gent" and neutralise(-2) == -2
+
+
+def test_the_table_filters_keep_the_map_and_headline(region_and_period, client):
+    partnership, period = region_and_period
+    client.force_login(make_partnership_lead(partnership))
+    url = reverse("reporting:coverage_region", args=[partnership.pk])
+    everything = client.get(url, {"periode": "2026-1"}).context
+    spots = client.get(url, {"periode": "2026-1", "toon": "witte_vlekken"}).context
+    assert [r.refnis for r in spots["rows"]] == [
+        r.refnis for r in everything["rows"] if r.white_spot
+    ]
+    assert spots["coverage"].reached == everything["coverage"].reached
+    asked = client.get(url, {"periode": "2026-1", "toon": "vragen"}).context
+    assert [r.refnis for r in asked["rows"]] == ["43005"]
