@@ -1,10 +1,11 @@
 """Who may see or do what with partnerships and municipal demand. Outside your scope is
 404 (the selectors scope querysets to the user); these answer the finer questions with a
-reason, for a 403. Each ``can_<action>(user, obj)`` returns ``(allowed, reason)``."""
+reason, for a 403. Each ``can_<action>(user, obj)`` returns a ``stemnet.permissions.Decision``."""
 
 from django.utils.translation import gettext as _
 
 from academies.models import Membership
+from stemnet.permissions import ALLOWED, Decision, refused
 from stemnet.roles import is_staff_member
 
 from .models import MemberKind, OfferStatus, Partnership, PartnershipMember, RequestStatus
@@ -50,11 +51,11 @@ def academy_ids_of(user) -> set[int]:
     return cached
 
 
-def _no(reason):
-    return False, reason
+def _no(reason) -> Decision:
+    return refused(reason)
 
 
-OK = (True, "")
+OK = ALLOWED
 
 
 def can_create_partnership(user, obj=None):

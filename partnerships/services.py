@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from stemnet.audit import record
 from stemnet.periods import HalfYear
+from stemnet.permissions import require
 
 from . import permissions
 from .models import (
@@ -28,10 +29,8 @@ class PartnershipError(Exception):
     """A domain error with a Dutch message for the user."""
 
 
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PartnershipError(reason)
+def _check(decision):
+    require(decision, PartnershipError)
 
 
 def _validate(partnership: Partnership) -> None:

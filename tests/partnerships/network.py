@@ -13,7 +13,7 @@ from academies.models import Recognition
 from partnerships.models import Partnership
 from subsidies import services
 from tests.factories import AcademyFactory, municipality
-from tests.factories_subsidies import closed_period
+from tests.factories.subsidies import closed_period
 
 # Oost-Vlaanderen: Gent, Aalst, Sint-Niklaas, Lokeren, Eeklo (region); Leuven outside it;
 # Brussels (21004) outside Flanders.

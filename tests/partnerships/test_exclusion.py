@@ -10,7 +10,7 @@ from partnerships.selectors import academies_in_funded_budget
 from subsidies import services
 from subsidies.models import Award
 from tests.factories import PartnershipFactory
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 
 pytestmark = pytest.mark.django_db
 
