@@ -359,3 +359,18 @@ def test_permission_table(world, client, name, args, method, data, expected):
         response = getattr(client, method)(url, _data(world, role, data) or {})
         seen[role] = response.status_code
     assert seen == expected
+
+
+def test_the_table_covers_every_partnership_demand_and_coverage_url():
+    from partnerships import staff_urls, urls
+    from reporting import urls as reporting_urls
+
+    names = {f"partnerships:{p.name}" for p in urls.urlpatterns}
+    names |= {f"partnerships_staff:{p.name}" for p in staff_urls.urlpatterns}
+    names |= {
+        f"reporting:{p.name}"
+        for p in reporting_urls.urlpatterns
+        if getattr(p, "name", "").startswith("coverage")
+    }
+    assert len(names) == 21
+    assert names - {name for name, *_rest in CASES} == set()
