@@ -213,7 +213,17 @@ def test_staff_create_a_partnership_with_region_grant_and_lead(municipalities, c
     assert too_much.status_code == 200 and "grant_eur" in too_much.context["form"].errors
 
 
-def test_coverage_and_demand_pages_speak_english(eeklo_partnership, client):
+@pytest.fixture
+def _back_to_dutch(settings):
+    """The locale middleware leaves the thread's language active after a response: put
+    Dutch back so that later tests matching Dutch messages are not affected."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_coverage_and_demand_pages_speak_english(eeklo_partnership, client, _back_to_dutch):
     from pathlib import Path
 
     if not (
