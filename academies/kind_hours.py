@@ -368,3 +368,80 @@ def eligible_totals_by_period(start: date, end: date, **narrowing) -> dict[str, 
 def eligible_participants(start: date, end: date, **narrowing):
     """Ids of the distinct participants counted as children reached (for drill-down lists)."""
     return eligible_filtered(start, end, **narrowing).values("participant_id").distinct()
+
+
+# --- Reach per municipality (municipal coverage) -------------------------------------------
+# What the coverage pages count per municipality, all on eligible attendance: a session,
+# activity or academy counts where it earned KIND-uren; a child is a participant (the
+# academy's pseudonym) with eligible attendance.
+
+
+@dataclass(frozen=True)
+class Reach:
+    academies: int
+    activities: int
+    series: int
+    sessions: int
+    child_minutes: int
+    children: int
+
+
+def _reach(row) -> Reach:
+    return Reach(
+        academies=row["academies"],
+        activities=row["activities"],
+        series=row["series_count"],
+        sessions=row["sessions"],
+        child_minutes=row["child_minutes"],
+        children=row["children"],
+    )
+
+
+def _reach_annotations():
+    return {
+        "academies": Count("session__academy_id", distinct=True),
+        "activities": Count("session__series__activity_id", distinct=True),
+        "series_count": Count("session__series_id", distinct=True),
+        "sessions": Count("session_id", distinct=True),
+        "child_minutes": Sum("session__counted_minutes"),
+        "children": Count("participant_id", distinct=True),
+    }
+
+
+def reach_by_municipality(start: date, end: date, *, municipality_ids=None) -> dict[str, Reach]:
+    """Per municipality of the sessions (REFNIS): academies, activities, series, sessions,
+    eligible child-minutes and unique children, in one query."""
+    qs = eligible_attendance(start, end)
+    if municipality_ids is not None:
+        qs = qs.filter(session__municipality_id__in=municipality_ids)
+    rows = (
+        qs.values("session__municipality_id")
+        .annotate(**_reach_annotations())
+        .order_by("session__municipality_id")
+    )
+    return {r["session__municipality_id"]: _reach(r) for r in rows}
+
+
+def reach_by_academy_in_municipality(start: date, end: date, refnis: str) -> dict[int, Reach]:
+    """The same figures per academy, for the sessions held in one municipality."""
+    rows = (
+        eligible_attendance(start, end)
+        .filter(session__municipality_id=refnis)
+        .values("session__academy_id")
+        .annotate(**_reach_annotations())
+        .order_by("session__academy_id")
+    )
+    return {r["session__academy_id"]: _reach(r) for r in rows}
+
+
+def children_by_residence_postal_code(start: date, end: date) -> dict[str, int]:
+    """Unique children with eligible attendance per postal code of residence (children
+    without a postal code are left out)."""
+    rows = (
+        eligible_attendance(start, end)
+        .exclude(participant__residence_postal_code="")
+        .values("participant__residence_postal_code")
+        .annotate(children=Count("participant_id", distinct=True))
+        .order_by("participant__residence_postal_code")
+    )
+    return {r["participant__residence_postal_code"]: r["children"] for r in rows}

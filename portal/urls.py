@@ -26,5 +26,6 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("staff/subsidies/", include("subsidies.urls.staff")),
     path("partnerships/", include("partnerships.urls")),
+    path("staff/partnerships/", include("partnerships.staff_urls")),
     path("", include("reporting.urls")),
 ]

@@ -20,6 +20,7 @@ DEMO_PASSWORD = "stem-demo-2026"  # noqa: S105  (printed for the local demo only
 STAFF_EMAIL = "medewerker@vlaio.example.org"
 MEMBER_EMAIL = "academie@demo.example.org"
 LEAD_EMAIL = "partnerschap@demo.example.org"
+MUNICIPALITY_EMAIL = "gemeente@demo.example.org"
 
 
 @dataclass
@@ -82,8 +83,92 @@ def setup_demo() -> list[DemoAccount]:
     partnership.municipalities.add(*Municipality.objects.flemish().filter(province="40000"))
     partnership.leads.add(lead)
 
+    official = _user(MUNICIPALITY_EMAIL)
+    _demo_period(staff)
+    _demo_partnership(partnership, academy=academy, official=official, lead=lead)
+
     return [
         DemoAccount("VLAIO-medewerker", STAFF_EMAIL, DEMO_PASSWORD, secret),
         DemoAccount(f"academielid ({academy.name})", MEMBER_EMAIL, DEMO_PASSWORD),
         DemoAccount("partnerschapsverantwoordelijke", LEAD_EMAIL, DEMO_PASSWORD),
+        DemoAccount("lokaal bestuur (Stad Gent)", MUNICIPALITY_EMAIL, DEMO_PASSWORD),
     ]
+
+
+def _demo_period(staff) -> None:
+    """Period 2016-1 calculated and approved (EUR 173,120.32 as in 2019's first period),
+    so the coverage map shows awarded amounts; once, and only when there is attendance."""
+    from academies.models import Attendance
+    from subsidies import services
+    from subsidies.models import Period
+
+    if Period.objects.filter(reporting_period__code="2016-1").exists():
+        return
+    if not Attendance.objects.filter(session__date__year=2016).exists():
+        return
+    period = services.ensure_period("2016-1")
+    period.budget_cents = 17_312_032
+    period.spread_bonus, period.spread_cap = "0.05", "0.25"
+    period.save()
+    services.transition(actor=staff, period=period, to="closed")
+    run = services.start_run(actor=staff, period=period, enqueue=False)
+    services.execute_run(run.pk)
+    services.transition(actor=staff, period=Period.objects.get(pk=period.pk), to="approved")
+
+
+def _demo_partnership(partnership, *, academy, official, lead) -> None:
+    """The Oost-Vlaanderen partnership's quadruple helix, its project and two requests of
+    Ghent's local government (one answered by the demo academy)."""
+    from datetime import date
+
+    from partnerships.models import MemberKind, MunicipalRequest, Offer, PartnershipMember
+
+    if partnership.members.exists():
+        return
+    partnership.starts_on, partnership.ends_on = date(2016, 9, 1), date(2018, 8, 31)
+    partnership.grant_cents = 15_000_000
+    partnership.save()
+    gent = Municipality.objects.get(refnis="44021")
+    eeklo = Municipality.objects.get(refnis="43005")
+    members = [
+        (MemberKind.LOCAL_GOVERNMENT, "Stad Gent", gent, "Dienst Jeugd", official),
+        (MemberKind.LOCAL_GOVERNMENT, "Stad Eeklo", eeklo, "Cultuurdienst", None),
+        (MemberKind.COMPANY, "Techniek Gent nv", None, "HR-afdeling", None),
+        (MemberKind.KNOWLEDGE, "Hogeschool Oost-Vlaanderen", None, "STEM-cel", None),
+        (MemberKind.EDUCATION, "Scholengroep Meetjesland", None, "Coördinator", None),
+    ]
+    for kind, name, municipality, contact, user in members:
+        PartnershipMember.objects.create(
+            partnership=partnership,
+            kind=kind,
+            organisation=name,
+            municipality=municipality,
+            contact_name=contact,
+            contact_email=user.email if user else "info@demo.example.org",
+            user=user,
+        )
+    coding = MunicipalRequest.objects.create(
+        municipality=gent,
+        requested_by=official,
+        stem_domain="digital",
+        min_age=10,
+        max_age=12,
+        period_code="2017-1",
+        place="Wijkcentrum Nieuw Gent",
+        description="Een codeerclub op woensdagnamiddag voor kinderen uit de wijk.",
+    )
+    MunicipalRequest.objects.create(
+        municipality=eeklo,
+        requested_by=lead,
+        stem_domain="engineering",
+        min_age=8,
+        max_age=14,
+        period_code="2017-2",
+        place="Bibliotheek Eeklo",
+        description="Een zomerkamp bruggen en torens bouwen.",
+    )
+    Offer.objects.create(
+        request=coding,
+        academy=academy,
+        message="Zes woensdagnamiddagen robotica en Scratch, 14–16 uur.",
+    )

@@ -66,3 +66,12 @@ def letters_for_user(user):
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(award__academy__memberships__user=user)
+
+
+def exclusions_of(period):
+    """The academies the exclusion rule leaves out of the period, with the partnership
+    (and its project period) whose budget they are in, for the period page."""
+    from partnerships.selectors import funded_budget_exclusions
+
+    rp = period.reporting_period
+    return funded_budget_exclusions(rp.start_date, rp.end_date)

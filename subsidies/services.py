@@ -18,6 +18,7 @@ from academies.services.periods import (
     get_or_create_reporting_period,
     reopen_reporting,
 )
+from partnerships.selectors import academies_in_funded_budget
 from stemnet.audit import record
 from stemnet.permissions import require
 
@@ -243,11 +244,22 @@ def parameters_changed_since(period: Period, run: CalculationRun) -> bool:
     return any(run.parameters.get(key) != value for key, value in current.items())
 
 
-def input_rows(period: Period) -> list[tuple[int, str, int]]:
+def excluded_academies(period: Period) -> dict[int, str]:
+    """The exclusion rule: academies in a funded partnership's budget for (part of) the
+    period get no seed-level subsidy for it. Academy id -> the partnership's name."""
     rp = period.reporting_period
+    return academies_in_funded_budget(rp.start_date, rp.end_date)
+
+
+def input_rows(period: Period) -> list[tuple[int, str, int]]:
+    """The scheme's input: eligible KIND-uren per (academy, municipality), without the
+    academies the exclusion rule leaves out (their points go to the others)."""
+    rp = period.reporting_period
+    excluded = excluded_academies(period)
     return [
         (r.academy_id, r.municipality_id, r.child_minutes)
         for r in child_minutes_by_academy_and_municipality(rp.start_date, rp.end_date)
+        if r.academy_id not in excluded
     ]
 
 
@@ -464,3 +476,25 @@ def _notify(award: Award, emails: list[str]) -> None:
             from_email=None,
             recipient_list=emails,
         )
+
+
+@transaction.atomic
+def add_priority_municipalities(*, actor, period: Period, refnis, source: str) -> int:
+    """Mark municipalities as priority municipalities of a period in one action (from the
+    municipal requests, or the white spots of the previous period): they get the scheme's
+    weight w. Returns how many were added."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_frozen:
+        raise SubsidyError(
+            _("Goedgekeurde bedragen liggen vast; parameters wijzigen kan niet meer.")
+        )
+    existing = set(period.priority_municipalities.values_list("refnis", flat=True))
+    added = sorted(set(refnis) - existing)
+    period.priority_municipalities.add(*added)
+    record(
+        actor=actor,
+        action="period.priority_added",
+        obj=period,
+        payload={"source": source, "added": added},
+    )
+    return len(added)

@@ -22,6 +22,7 @@ from .models import CalculationRun, PeriodStatus
 from .selectors import (
     academies_without_iban,
     awards_of,
+    exclusions_of,
     letters_done,
     letters_for_user,
     periods,
@@ -82,6 +83,7 @@ def period_detail(request, code):
             "totals": run_totals(run) if run else None,
             "letters_done": letters_done(period),
             "without_iban": academies_without_iban(period),
+            "exclusions": exclusions_of(period),
             "Status": PeriodStatus,
         },
     )

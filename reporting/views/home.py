@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from academies.selectors.organisation import memberships_of
+from partnerships.permissions import municipalities_represented
 from partnerships.selectors import is_partnership_lead
 from stemnet.decorators import staff_required
 from stemnet.roles import in_staff_group
@@ -21,6 +22,8 @@ def home(request):
         return redirect("partnerships:home")
     if memberships_of(user).exists():
         return redirect("academies:dashboard")
+    if municipalities_represented(user):
+        return redirect("partnerships:requests")
     return redirect("academies:start")
 
 

@@ -127,7 +127,11 @@ def _crawl(page, origin: str, seeds: list[str], limit: int) -> dict[str, list]:
         violations = axe_violations(page)
         if violations:
             found[url] = violations
-        links = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        # SVG links (the coverage map) have an SVGAnimatedString as ``href``: resolve the
+        # attribute against the page's address instead.
+        links = page.eval_on_selector_all(
+            "a[href]", "els => els.map(a => new URL(a.getAttribute('href'), document.baseURI).href)"
+        )
         queue.extend(link for link in links if urldefrag(link)[0] not in seen)
     assert len(seen) >= 3, f"the crawl reached only {sorted(seen)}"
     return found

@@ -64,9 +64,9 @@ def test_coverage_page_query_count_does_not_grow_with_municipalities(
     large.leads.add(lead)
     client.force_login(lead)
     client.get(reverse("partnerships:detail", args=[small.pk]))  # warm up session/user caches
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         client.get(reverse("partnerships:detail", args=[small.pk]))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("partnerships:detail", args=[large.pk]))
     assert len(response.context["coverage"]) == 200
 
