@@ -115,10 +115,6 @@ EXPECTED = {
         "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
         "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
     },
-    "academies:catalogue": {
-        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-        "post": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    },
     "academies:current_period": {
         "get": (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302, LOGIN),
         "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
@@ -321,11 +317,11 @@ EXPECTED = {
     },
     "partnerships:detail": {
         "get": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
-        "post": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     },
     "partnerships:home": {
         "get": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
-        "post": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     },
     "reporting:audit_log": {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
@@ -335,9 +331,9 @@ EXPECTED = {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
         "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
     },
-    "reporting:statistics": {
-        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
-        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    "reporting:statistics": {  # moved to the dashboard
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 301, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 301, LOGIN),
     },
     "set_language": {
         "get": (302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
@@ -390,6 +386,134 @@ EXPECTED = {
     "subsidies_staff:what_if": {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
         "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    },
+    "academies/catalogus/": {
+        "get": (301, 301, 301, 301, 301, 301, 301, 301, 301, 301),
+        "post": (301, 301, 301, 301, 301, 301, 301, 301, 301, 301),
+    },
+    "academies:import_job": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 403, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
+    "partnerships:add_member": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 404, 404, 404, 400, 404, 404, 400, LOGIN),
+    },
+    "partnerships:budget": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 404, 404, 404, 302, 404, 404, 302, LOGIN),
+    },
+    "partnerships:decide_offer": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 403, 403, 403, 403, 404, 404, 302, LOGIN),
+    },
+    "partnerships:new_request": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, 403, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, 403, 200, LOGIN),
+    },
+    "partnerships:remove_member": {
+        "get": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 404, 404, 404, 404, 302, 404, 404, 302, LOGIN),
+    },
+    "partnerships:request": {
+        "get": (LOGIN, 404, 200, 200, 200, 200, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 404, 200, 200, 200, 403, 404, 404, 403, LOGIN),
+    },
+    "partnerships:requests": {
+        "get": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "partnerships:withdraw_request": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+        "post": (LOGIN, 404, 403, 403, 403, 403, 404, 404, 302, LOGIN),
+    },
+    "partnerships_staff:create": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    },
+    "partnerships_staff:edit": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    },
+    "reporting:catalogue": {
+        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:catalogue_academy": {
+        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:catalogue_activity": {
+        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:coverage_csv": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, MFA, 405, 405),
+    },
+    "reporting:coverage_flanders": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, MFA, 405, 405),
+    },
+    "reporting:coverage_flanders_municipality": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, MFA, 405, 405),
+    },
+    "reporting:coverage_priorities": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    },
+    "reporting:coverage_region": {
+        "get": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:coverage_region_csv": {
+        "get": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:coverage_region_municipality": {
+        "get": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:coverage_region_xlsx": {
+        "get": (LOGIN, 404, 404, 404, 404, 200, 404, 404, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:coverage_xlsx": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, MFA, 405, 405),
+    },
+    "reporting:dashboard": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "reporting:dashboard_list": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 302, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "reporting:download": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 404, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "reporting:downloads": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "reporting:downloads_status": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "reporting:start_export": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 302, LOGIN),
+    },
+    "reporting:uitdatabank_activity": {
+        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:uitdatabank_bulk": {
+        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     },
 }
 # fmt: on
@@ -561,7 +685,58 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "admin:app_list": {"app_label": "stemnet"},
         "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
     }
-    literal = {"admin/(?P<url>.*)$": "/admin/geen-pagina/"}
+    # Pages added with partnerships, coverage, the dashboard, exports and import jobs.
+    from academies.models import ImportJob
+    from partnerships.models import MunicipalRequest, Offer, PartnershipMember
+    from reporting.models import ExportJob
+
+    gent = municipality("44021")
+    member = PartnershipMember.objects.create(
+        partnership=partnership,
+        kind="company",
+        organisation="Bedrijf NV",
+        municipality=gent,
+        contact_name="Contact",
+        contact_email="contact@example.org",
+    )
+    request = MunicipalRequest.objects.create(
+        municipality=gent,
+        stem_domain="technology",
+        period_code="2027-1",
+        place="Bibliotheek",
+        description="Een codeerclub graag.",
+    )
+    offer = Offer.objects.create(request=request, academy=other_academy, message="Wij komen graag.")
+    import_job = ImportJob.objects.create(
+        academy=academy, created_by=users["admin"], filename="register.csv"
+    )
+    # Someone else's export: the walked staff may not fetch it (404).
+    export = ExportJob.objects.create(owner=make_staff(), table="sessions", format="csv")
+    activity_pk = series.activity_id
+    args |= {
+        "academies:import_job": {"academy_id": a, "pk": import_job.pk},
+        "partnerships:add_member": {"pk": partnership.pk},
+        "partnerships:budget": {"pk": partnership.pk},
+        "partnerships:remove_member": {"pk": partnership.pk, "member_pk": member.pk},
+        "partnerships:request": {"pk": request.pk},
+        "partnerships:withdraw_request": {"pk": request.pk},
+        "partnerships:decide_offer": {"pk": offer.pk},
+        "partnerships_staff:edit": {"pk": partnership.pk},
+        "reporting:coverage_region": {"pk": partnership.pk},
+        "reporting:coverage_region_csv": {"pk": partnership.pk},
+        "reporting:coverage_region_xlsx": {"pk": partnership.pk},
+        "reporting:coverage_region_municipality": {"pk": partnership.pk, "refnis": "44021"},
+        "reporting:coverage_flanders_municipality": {"refnis": "44021"},
+        "reporting:catalogue_academy": {"pk": a},
+        "reporting:catalogue_activity": {"pk": activity_pk},
+        "reporting:uitdatabank_activity": {"pk": activity_pk},
+        "reporting:dashboard_list": {"figure": "academies"},
+        "reporting:download": {"pk": export.pk},
+    }
+    literal = {
+        "admin/(?P<url>.*)$": "/admin/geen-pagina/",
+        "academies/catalogus/": "/academies/catalogus/",
+    }
     return users, args, literal
 
 
