@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academies.selectors.organisation import academies_by_id
+from academies.selectors.periods import has_school_holidays
 from stemnet.decorators import staff_required
 from stemnet.periods import HalfYear
 
@@ -83,6 +84,9 @@ def period_detail(request, code):
             "totals": run_totals(run) if run else None,
             "letters_done": letters_done(period),
             "without_iban": academies_without_iban(period),
+            "holidays_missing": not has_school_holidays(
+                period.reporting_period.start_date, period.reporting_period.end_date
+            ),
             "Status": PeriodStatus,
         },
     )

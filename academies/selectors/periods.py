@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from stemnet.periods import HalfYear
 
-from ..models import PeriodReport, ReportingPeriod
+from ..models import PeriodReport, ReportingPeriod, SchoolHoliday
 
 
 def reporting_period(code: str) -> ReportingPeriod:
@@ -48,3 +48,10 @@ def locked_ranges(academy_id: int) -> list[tuple[date, date]]:
         | Q(reports__academy_id=academy_id, reports__submitted_at__isnull=False)
     ).distinct()
     return [(p.start_date, p.end_date) for p in periods]
+
+
+def has_school_holidays(start: date, end: date) -> bool:
+    """Whether any school holiday is entered between ``start`` and ``end``: a half year
+    without one is almost certainly a calendar staff forgot to enter, and its KIND-uren
+    would count school-holiday weekdays as school hours."""
+    return SchoolHoliday.objects.filter(start_date__lte=end, end_date__gte=start).exists()
