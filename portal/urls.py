@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from reporting.views.home import home
-from stemnet.views import healthz
+from stemnet.views import favicon, healthz
 
 admin.site.site_header = "STEM-academies — beheer"
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "stemnet.middleware.StaffMFARequiredMiddleware",
+    "stemnet.not_found.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -94,3 +94,14 @@ def test_period_page_warns_when_no_school_holidays_are_entered(municipalities, c
         name="Krokusvakantie", start_date=date(2027, 2, 8), end_date=date(2027, 2, 14)
     )
     assert "geen schoolvakanties ingevoerd" not in client.get(url).content.decode()
+
+
+def test_the_totp_hint_works_outside_the_venv(demo):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("setup_demo", stdout=out)
+    assert ".venv/bin/python manage.py demo_totp_code" in out.getvalue()
+    assert "./manage.py" not in out.getvalue()
