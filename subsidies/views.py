@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from academies.selectors.organisation import academies_by_id
@@ -181,9 +182,17 @@ def send_letters(request, code):
         messages.error(request, str(error))
     else:
         if again:
-            text = _("%(n)s brieven worden opnieuw opgemaakt; de bedragen blijven dezelfde.")
+            text = ngettext(
+                "%(n)s brief wordt opnieuw opgemaakt; het bedrag blijft hetzelfde.",
+                "%(n)s brieven worden opnieuw opgemaakt; de bedragen blijven dezelfde.",
+                n,
+            )
         else:
-            text = _("%(n)s brieven worden opgemaakt; de academies krijgen een e-mail.")
+            text = ngettext(
+                "%(n)s brief wordt opgemaakt; de academie krijgt een e-mail.",
+                "%(n)s brieven worden opgemaakt; de academies krijgen een e-mail.",
+                n,
+            )
         messages.success(request, text % {"n": n})
     return redirect(period)
 

@@ -121,7 +121,7 @@ class AcademyForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mailadres van je collega"))
+    email = forms.EmailField(label=_("E-mailadres van uw collega"))
     role = forms.ChoiceField(label=_("Rol"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 

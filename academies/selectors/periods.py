@@ -37,7 +37,7 @@ def locked_reason(academy_id: int, day: date) -> str | None:
         academy_id=academy_id, period=period, submitted_at__isnull=False
     ).exists():
         return _(
-            "Je perioderapport voor %(code)s is ingediend; vraag VLAIO om het te heropenen."
+            "Uw perioderapport voor %(code)s is ingediend; vraag VLAIO om het te heropenen."
         ) % {"code": period.code}
     return None
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..forms.activities import ImportForm
 from ..imports import ImportRejected, export_file, import_attendance, read_file
@@ -27,27 +28,18 @@ def import_register(request, academy_id):
             errors = rejected.result.errors
             messages.error(
                 request,
-                _(
+                ngettext(
+                    "Het bestand bevat %(n)s fout. Er werd niets ingelezen; verbeter het "
+                    "bestand en probeer opnieuw.",
                     "Het bestand bevat %(n)s fouten. Er werd niets ingelezen; verbeter het "
-                    "bestand en probeer opnieuw."
+                    "bestand en probeer opnieuw.",
+                    len(errors),
                 )
                 % {"n": len(errors)},
             )
         else:
             created = result.created
-            messages.success(
-                request,
-                _(
-                    "%(rows)s rijen ingelezen: %(s)s nieuwe sessies, %(p)s nieuwe deelnemers, "
-                    "%(a)s nieuwe aanwezigheden."
-                )
-                % {
-                    "rows": result.rows,
-                    "s": created["sessions"],
-                    "p": created["participants"],
-                    "a": created["attendance"],
-                },
-            )
+            messages.success(request, _import_summary(result.rows, created))
             return redirect("academies:activities", academy.pk)
     return render(
         request,
@@ -70,3 +62,19 @@ def export_register(request, academy_id, fmt):
         f'attachment; filename="aanwezigheden-{academy.enterprise_number}.{fmt}"'
     )
     return response
+
+
+def _import_summary(rows: int, created: dict) -> str:
+    """'1 rij ingelezen: 1 nieuwe sessie, …', each count in its own singular or plural."""
+    parts = {
+        "rows": ngettext("%(n)s rij ingelezen", "%(n)s rijen ingelezen", rows) % {"n": rows},
+        "s": ngettext("%(n)s nieuwe sessie", "%(n)s nieuwe sessies", created["sessions"])
+        % {"n": created["sessions"]},
+        "p": ngettext("%(n)s nieuwe deelnemer", "%(n)s nieuwe deelnemers", created["participants"])
+        % {"n": created["participants"]},
+        "a": ngettext(
+            "%(n)s nieuwe aanwezigheid", "%(n)s nieuwe aanwezigheden", created["attendance"]
+        )
+        % {"n": created["attendance"]},
+    }
+    return _("%(rows)s: %(s)s, %(p)s, %(a)s.") % parts
