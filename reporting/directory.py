@@ -4,12 +4,16 @@ reporting because it combines academies with subsidies."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from academies.kind_hours import child_minutes_by_academy_and_period
+from academies.kind_hours import (
+    as_kind_hours,
+    child_minutes_by_academy_and_period,
+    recognised_on,
+)
 from academies.models import Academy, Recognition
 from partnerships.models import Partnership
 from stemnet.periods import HalfYear
@@ -27,22 +31,21 @@ STATUS_LABELS = [
 PERIODS_SHOWN = 4
 
 
-def _valid_on(day: date):
-    return Recognition.objects.filter(academy_id=OuterRef("pk"), valid_from__lte=day).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-    )
-
-
 def directory_academies(
     *, search: str = "", status: str = "", province: str = "", partnership=None, today: date
 ):
     """The academies matching the filters, ordered by name, with what a row shows that
-    does not depend on the page (municipality, province, member count)."""
+    does not depend on the page (municipality, province, member count, recognition state).
+    Lapsing: recognised today but not any more in ``LAPSING_DAYS`` days (no renewal)."""
     academies = (
         Academy.objects.select_related("municipality__province")
         .annotate(
             member_count=Count("memberships", distinct=True),
-            recognised_today=Exists(_valid_on(today)),
+            recognised_today=recognised_on(OuterRef("pk"), today),
+            recognised_later=recognised_on(OuterRef("pk"), today + timedelta(days=LAPSING_DAYS)),
+            has_withdrawal=Exists(
+                Recognition.objects.filter(academy_id=OuterRef("pk")).exclude(withdrawn_reason="")
+            ),
         )
         .order_by("name", "id")
     )
@@ -55,15 +58,9 @@ def directory_academies(
     if status == RECOGNISED:
         academies = academies.filter(recognised_today=True)
     elif status == LAPSING:
-        academies = academies.filter(
-            Exists(_valid_on(today).filter(valid_until__lte=today + timedelta(days=LAPSING_DAYS)))
-        )
+        academies = academies.filter(recognised_today=True, recognised_later=False)
     elif status == WITHDRAWN:
-        academies = academies.filter(
-            Exists(
-                Recognition.objects.filter(academy_id=OuterRef("pk")).exclude(withdrawn_reason="")
-            )
-        ).filter(recognised_today=False)
+        academies = academies.filter(recognised_today=False, has_withdrawal=True)
     elif status == NOT_RECOGNISED:
         academies = academies.filter(recognised_today=False)
     if province:
@@ -91,8 +88,7 @@ class PeriodFigures:
 
     @property
     def kind_hours(self) -> Decimal:
-        """Child-minutes shown as KIND-uren, two decimals, rounded half up."""
-        return (Decimal(self.child_minutes) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return as_kind_hours(self.child_minutes)
 
 
 @dataclass
@@ -120,27 +116,18 @@ def directory_rows(academies, *, today: date, periods: list[HalfYear]) -> list[D
     amounts = approved_amounts_by_academy(ids, codes)
     rows = []
     for academy in academies:
-        recognitions = list(academy.recognitions.all())
-        current = [
-            r
-            for r in recognitions
-            if r.valid_from <= today and (r.valid_until is None or r.valid_until >= today)
-        ]
         rows.append(
             DirectoryRow(
                 academy=academy,
-                recognitions=recognitions,
+                recognitions=list(academy.recognitions.all()),
                 periods=[
                     PeriodFigures(
                         code, minutes.get((academy.pk, code), 0), amounts.get((academy.pk, code))
                     )
                     for code in codes
                 ],
-                lapsing=any(
-                    r.valid_until and r.valid_until <= today + timedelta(days=LAPSING_DAYS)
-                    for r in current
-                ),
-                withdrawn=not current and any(r.withdrawn_reason for r in recognitions),
+                lapsing=academy.recognised_today and not academy.recognised_later,
+                withdrawn=not academy.recognised_today and academy.has_withdrawal,
             )
         )
     return rows
