@@ -39,7 +39,7 @@ def test_the_root_catalogue_msgids_use_u():
 
 @pytest.mark.django_db
 def test_password_errors_on_the_dutch_sign_up_page_are_dutch(client):
-    if not (ROOT / "stemnet" / "locale" / "nl" / "LC_MESSAGES" / "django.mo").exists():
+    if not (ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.mo").exists():
         pytest.skip("the catalogues are not compiled (./dev.sh compiles them with gettext)")
     response = client.post(
         reverse("account_signup"),
@@ -48,3 +48,19 @@ def test_password_errors_on_the_dutch_sign_up_page_are_dutch(client):
     page = response.content.decode()
     assert "Dit wachtwoord is te kort. Het moet minstens 8 tekens bevatten." in page
     assert "This password" not in page
+
+
+@pytest.mark.django_db
+def test_allauth_messages_speak_u_too(client):
+    if not (ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.mo").exists():
+        pytest.skip("the catalogues are not compiled (./dev.sh compiles them with gettext)")
+    page = client.post(
+        reverse("account_signup"),
+        {"email": "nieuw@example.org", "password1": "Lang-genoeg-2026", "password2": "anders"},
+    ).content.decode()
+    assert "U moet hetzelfde wachtwoord twee keer intoetsen." in page
+    page = client.post(
+        reverse("account_login"), {"login": "niemand@example.org", "password": "fout-fout"}
+    ).content.decode()
+    assert "Het door u opgegeven e-mailadres en/of wachtwoord is niet correct." in page
+    assert not INFORMAL.search(re.sub(r"<[^>]+>", " ", page))
