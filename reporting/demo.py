@@ -29,7 +29,7 @@ MEMBER_EMAIL = "academie@demo.example.org"
 LEAD_EMAIL = "partnerschap@demo.example.org"
 # Recent periods are demonstrated with a handful of academies: enough for real amounts and
 # letters, few enough that the run command stays fast (letters render synchronously here).
-RECENT_ACADEMIES = 12
+RECENT_ACADEMIES = 10
 RECENT_BUDGET_CENTS = 2_400_000  # EUR 24,000 per half year for the demo academies
 
 
@@ -91,18 +91,20 @@ def _recognition_states(today, keep) -> None:
 
 
 def _recent_periods(staff, today) -> None:
-    """The last four half years up to today: the two oldest calculated, approved and with
-    their letters, the previous one closed for reporting, the current one open. Everything
-    goes through the real services, so the demo's amounts are real."""
+    """The last four half years up to today, in every stage staff meet: the oldest
+    calculated, approved and with its letters, the next approved with its letters still to
+    send, the previous one closed for reporting, the current one open. Everything goes
+    through the real services, so the demo's amounts are real; letters are rendered here,
+    synchronously, by the same service the worker runs."""
     current = HalfYear.containing(today)
     closed = current.previous()
-    approved = [closed.previous().previous(), closed.previous()]
-    if Period.objects.filter(reporting_period__code=approved[0].code).exists():
+    with_letters, approved = closed.previous().previous(), closed.previous()
+    if Period.objects.filter(reporting_period__code=with_letters.code).exists():
         return
     academies = list(recognised_academies(on=today).order_by("id")[:RECENT_ACADEMIES])
-    generate_recent_years(academies=academies, first=approved[0].start, today=today)
+    generate_recent_years(academies=academies, first=with_letters.start, today=today)
     _recognition_states(today, academies)
-    for half in approved:
+    for half in (with_letters, approved):
         period = subsidies.ensure_period(half.code)
         subsidies.update_parameters(
             actor=staff,
@@ -115,8 +117,9 @@ def _recent_periods(staff, today) -> None:
         subsidies.execute_run(run.pk)
         period.refresh_from_db()
         subsidies.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
-        for award_id in run.awards.values_list("pk", flat=True):
-            subsidies.render_letter(award_id)
+        if half == with_letters:
+            for award_id in run.awards.values_list("pk", flat=True):
+                subsidies.render_letter(award_id)
     period = subsidies.ensure_period(closed.code)
     subsidies.update_parameters(
         actor=staff,
