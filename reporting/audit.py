@@ -80,7 +80,13 @@ KEY_LABELS = {
     "invitation": _("uitnodiging"),
     "enterprise_number": _("ondernemingsnummer"),
     "total_cents": _("totaal (EUR)"),
-    "budget_cents": _("budget (cent)"),
+    "budget_cents": _("budget (EUR)"),
+    "academy_cap_cents": _("maximum per academie (EUR)"),
+    "rate_cap_eur": _("maximum per KIND-uur (EUR)"),
+    "min_kind_hours": _("minimum KIND-uren"),
+    "priority_weight": _("gewicht prioritaire gemeenten"),
+    "spread_bonus": _("spreidingsbonus"),
+    "spread_cap": _("maximale spreidingsbonus"),
 }
 STATE_LABELS = {**dict(ApplicationState.choices), **dict(PeriodStatus.choices)}
 
@@ -92,8 +98,8 @@ def action_label(code: str) -> str:
 def _value(key, value) -> str:
     if isinstance(value, bool):
         return str(_("ja") if value else _("nee"))
-    if key == "total_cents" and isinstance(value, int):
-        return euro(value)
+    if key.endswith("_cents") and str(value).isdigit():
+        return euro(int(value))
     if key in ("from", "to") and value in STATE_LABELS:
         return str(STATE_LABELS[value])
     if isinstance(value, dict):
@@ -108,7 +114,11 @@ def _value(key, value) -> str:
 def payload_lines(payload) -> list[tuple[str, str]]:
     """[(label, text)] of a payload: a dict becomes its keys in words, a list its items."""
     if isinstance(payload, dict):
-        return [(str(KEY_LABELS.get(k, k)), _value(k, v)) for k, v in payload.items()]
+        return [
+            (str(KEY_LABELS.get(k, k)), _value(k, v))
+            for k, v in payload.items()
+            if v not in (None, "", "None")
+        ]
     if isinstance(payload, list) and payload:
         return [(str(_("velden")), _value("", payload))]
     return []

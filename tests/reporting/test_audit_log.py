@@ -88,3 +88,10 @@ def test_every_recorded_action_has_words():
     codes |= {"staff.granted"}
     codes.discard("system.ping")
     assert codes - set(ACTION_LABELS) == set()
+
+
+def test_audit_payload_amounts_in_euro_and_empty_values_left_out():
+    from reporting.audit import payload_lines
+
+    lines = payload_lines({"budget_cents": "2400000", "reason": "", "from": "closed"})
+    assert lines == [("budget (EUR)", "24.000,00"), ("van", "Afgesloten voor rapportering")]
