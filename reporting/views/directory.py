@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from stemnet.decorators import staff_required
 from stemnet.models import FLEMISH_REGION, Province
@@ -16,6 +17,7 @@ PER_PAGE = 25
 
 
 @staff_required
+@require_GET
 def academy_directory(request):
     today = timezone.localdate()
     search = request.GET.get("q", "").strip()

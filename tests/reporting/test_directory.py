@@ -118,3 +118,7 @@ def test_directory_is_for_staff_only(client, municipalities):
     assert client.get(URL).status_code == 302  # to the login page
     client.force_login(make_member())
     assert client.get(URL).status_code == 403
+
+
+def test_directory_is_read_only(staff_client):
+    assert staff_client.post(URL).status_code == 405
