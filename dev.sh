@@ -12,6 +12,41 @@ PYTHON=${PYTHON:-python3.11}
 VENV=${VENV:-.venv}
 PORT=${PORT:-8000}
 
+# Debian packages: WeasyPrint's libraries and a font (PDF letters), gettext (the English
+# catalogue); the tests also drive Debian's Chromium and install axe-core with npm.
+RUN_PACKAGES=(gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+TEST_PACKAGES=(chromium npm)
+
+# Install the missing packages when we are root (as .ci/run does); otherwise stop at once
+# with the one line to run.
+debian_packages() {
+  if ! command -v dpkg >/dev/null; then
+    echo "Not a Debian system: make sure these are installed: $*" >&2
+    return 0
+  fi
+  local need=()
+  for pkg in "$@"; do
+    if [ "$pkg" = npm ]; then  # Node's own installers bring npm without the Debian package
+      command -v npm >/dev/null || need+=(npm)
+    else
+      dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    fi
+  done
+  if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c "import ensurepip" >/dev/null 2>&1; then
+    need+=(python3.11 python3.11-venv)
+  fi
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian packages: ${need[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Missing Debian packages. Install them once, then run ./dev.sh $cmd again:" >&2
+    echo "  sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+}
+
 setup() {
   local extras=$1
   if [ ! -x "$VENV/bin/python" ]; then
@@ -55,6 +90,7 @@ cmd=${1:-}
 shift || true
 case "$cmd" in
   run)
+    debian_packages "${RUN_PACKAGES[@]}"
     setup ""
     # Development mode is explicit: the settings default to production behaviour.
     export DEBUG=${DEBUG:-true}
@@ -68,11 +104,12 @@ case "$cmd" in
     worker=$!
     trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
     echo
-    echo "  STEM-academies portal: http://127.0.0.1:$PORT/"
+    echo "  STEM-academies portal: http://127.0.0.1:$PORT/   (another port: PORT=8080 ./dev.sh run)"
     echo
     manage runserver "127.0.0.1:$PORT"
     ;;
   test)
+    debian_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     setup "[dev]"
     axe
     "$VENV/bin/ruff" check .

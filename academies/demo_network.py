@@ -9,11 +9,13 @@ recognition, a session in Brussels. Attendance goes through the same import as a
 spreadsheets; scale 10 is the network the benchmarks use.
 """
 
+import csv
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
-from dateutil.easter import easter
 from django.db import connection, transaction
 
 from stemnet.models import Municipality, PostalCode
@@ -32,7 +34,7 @@ from .models import (
     Session,
     StemDomain,
 )
-from .services.holidays import add_holiday
+from .services.holidays import import_holidays
 
 ACADEMIES, ACTIVITIES, SERIES = 93, 662, 1227
 UNRECOGNISED = 37  # per scale: applied, refused or lapsed (130 academies in all, like 2019)
@@ -101,26 +103,40 @@ def _series_plan(rng: random.Random, year: int):
     return ActivityFormat.CAMP, start, rng.randint(3, 5), 9, 5, 1, 0.85
 
 
-def school_holidays(year: int) -> list[tuple[str, date, date]]:
-    """The usual Flemish school holidays of a year, as staff would enter them."""
-    easter_sunday = easter(year)
-    carnival = easter_sunday - timedelta(days=47)  # Shrove Tuesday
-    krokus = carnival - timedelta(days=carnival.weekday())
-    paas = (
-        easter_sunday - timedelta(days=6)
-        if easter_sunday.month == 4
-        else easter_sunday + timedelta(days=1)
-    )
-    november = date(year, 11, 1)
-    herfst = november - timedelta(days=november.weekday())
+HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "school_holidays_flanders.csv"
+
+
+def school_holidays(first: date, last: date) -> list[tuple[str, date, date]]:
+    """The Flemish school holidays (autumn, Christmas, carnival, Easter, summer) of every
+    school year that touches ``first``..``last``, from the published calendar kept as data
+    (``academies/data/school_holidays_flanders.csv``)."""
+    with HOLIDAYS_FILE.open(encoding="utf-8") as handle:
+        rows = [
+            (r["name"], date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]))
+            for r in csv.DictReader(handle)
+        ]
+    years = {(day.year if day.month >= 9 else day.year - 1) for day in (first, last)}
+    first_year, last_year = min(years), max(years)
     return [
-        ("Kerstvakantie", date(year, 1, 1), date(year, 1, 3 + (6 - date(year, 1, 3).weekday()))),
-        ("Krokusvakantie", krokus, krokus + timedelta(days=6)),
-        ("Paasvakantie", paas, paas + timedelta(days=13)),
-        ("Zomervakantie", date(year, 7, 1), date(year, 8, 31)),
-        ("Herfstvakantie", herfst, herfst + timedelta(days=6)),
-        ("Kerstvakantie", date(year, 12, 24), date(year, 12, 31)),
+        row
+        for row in rows
+        if first_year <= (row[1].year if row[1].month >= 9 else row[1].year - 1) <= last_year
     ]
+
+
+def enter_school_holidays(first: date, last: date) -> int:
+    """Enter the school holidays covering ``first``..``last`` as staff would, through the
+    same import service; holidays already entered are left alone. Returns how many were
+    added."""
+    existing = set(SchoolHoliday.objects.values_list("name", "start_date", "end_date"))
+    missing = [row for row in school_holidays(first, last) if row not in existing]
+    if not missing:
+        return 0
+    content = io.StringIO()
+    writer = csv.writer(content)
+    writer.writerow(["name", "start_date", "end_date"])
+    writer.writerows((name, a.isoformat(), b.isoformat()) for name, a, b in missing)
+    return import_holidays(actor=None, content=content.getvalue())
 
 
 def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> NetworkSummary:
@@ -133,14 +149,23 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
         postal.setdefault(refnis, code)
     n_academies = ACADEMIES * scale
     offset = Academy.objects.count()
-    if not SchoolHoliday.objects.filter(start_date__year=year).exists():
-        for name, first, last in school_holidays(year):
-            add_holiday(actor=None, name=name, start_date=first, end_date=last)
+    enter_school_holidays(date(year, 1, 1), date(year, 12, 31))
+
+    taken = set(Academy.objects.values_list("name", flat=True))
+
+    def unique(name: str) -> str:
+        # Two clubs of the same kind in one municipality get a number, as in real life.
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name} {n}"
+        taken.add(candidate)
+        return candidate
 
     with transaction.atomic():
         academies = Academy.objects.bulk_create(
             Academy(
-                name=f"{rng.choice(KINDS)} {place.name}",
+                name=unique(f"{rng.choice(KINDS)} {place.name}"),
                 enterprise_number=_kbo(offset + i),
                 legal_form=rng.choice([LegalForm.VZW, LegalForm.VZW, LegalForm.FV]),
                 street=f"Schoolstraat {rng.randint(1, 120)}",
@@ -176,42 +201,19 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
             code = f"ACT{a + 1:02d}"
             title = rng.choice(TOPICS)
             for s in range(series_budget[activity_index]):
-                fmt, first, count, hour, hours, step, presence = _series_plan(rng, year)
+                series_rows, child_counter, fmt = _series_rows(
+                    rng,
+                    year=year,
+                    code=code,
+                    title=title,
+                    series_code=f"R{s + 1:02d}",
+                    places=places,
+                    postal=postal,
+                    child_counter=child_counter,
+                )
+                rows += series_rows
                 if s == 0:
                     formats.setdefault(fmt, []).append(code)
-                place = rng.choice(places)
-                if rng.random() < 0.002:
-                    place = "21004"  # Brussels: outside Flanders, never counted
-                size = rng.randint(14, 32)
-                children = []
-                for _ in range(size):
-                    child_counter += 1
-                    age = rng.choice([4] * 2 + list(range(6, 15)) * 10 + [19] * 2)
-                    children.append((f"K{child_counter:06d}", year - age))
-                start_hour = hour
-                for k in range(count):
-                    day = first + timedelta(days=k * step)
-                    if day.year != year:
-                        break
-                    for ref, birth_year in children:
-                        if rng.random() > presence:
-                            continue
-                        rows.append(
-                            {
-                                "activity_code": code,
-                                "activity_title": title,
-                                "series_code": f"R{s + 1:02d}",
-                                "session_date": day.isoformat(),
-                                "start_time": f"{start_hour:02d}:00",
-                                "end_time": f"{start_hour + hours:02d}:00",
-                                "location_nis": place,
-                                "participant_ref": ref,
-                                "birth_year": str(birth_year),
-                                "residence_postal_code": postal.get(place, "")
-                                if place != "21004"
-                                else "",
-                            }
-                        )
             activity_index += 1
         if rows:
             result = import_attendance(actor=None, academy=academy, rows=rows)
@@ -238,9 +240,112 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
     )
 
 
+def _series_rows(
+    rng: random.Random,
+    *,
+    year: int,
+    code: str,
+    title: str,
+    series_code: str,
+    places: list[str],
+    postal: dict,
+    child_counter: int,
+    ref_prefix: str = "K",
+    until: date | None = None,
+) -> tuple[list[dict], int, str]:
+    """The register rows of one series in ``year`` (none after ``until``), with its own
+    children."""
+    rows = []
+    fmt, first, count, hour, hours, step, presence = _series_plan(rng, year)
+    place = rng.choice(places)
+    if rng.random() < 0.002:
+        place = "21004"  # Brussels: outside Flanders, never counted
+    size = rng.randint(14, 32)
+    children = []
+    for _ in range(size):
+        child_counter += 1
+        age = rng.choice([4] * 2 + list(range(6, 15)) * 10 + [19] * 2)
+        children.append((f"{ref_prefix}{child_counter:06d}", year - age))
+    for k in range(count):
+        day = first + timedelta(days=k * step)
+        if day.year != year or (until is not None and day > until):
+            break
+        for ref, birth_year in children:
+            if rng.random() > presence:
+                continue
+            rows.append(
+                {
+                    "activity_code": code,
+                    "activity_title": title,
+                    "series_code": series_code,
+                    "session_date": day.isoformat(),
+                    "start_time": f"{hour:02d}:00",
+                    "end_time": f"{hour + hours:02d}:00",
+                    "location_nis": place,
+                    "participant_ref": ref,
+                    "birth_year": str(birth_year),
+                    "residence_postal_code": postal.get(place, "") if place != "21004" else "",
+                }
+            )
+    return rows, child_counter, fmt
+
+
 def _spread(rng: random.Random, total: int, buckets: int) -> list[int]:
     """``total`` items over ``buckets``, each at least one, unevenly like real life."""
     counts = [1] * buckets
     for _ in range(total - buckets):
         counts[rng.randrange(buckets)] += 1
     return counts
+
+
+@dataclass
+class RecentSummary:
+    academies: int
+    sessions: int
+    attendance: int
+
+
+def generate_recent_years(
+    *, academies, first: date, today: date, seed: int = 2026, activities_per_academy: int = 2
+) -> RecentSummary:
+    """Recent activity of some recognised academies, from ``first`` up to ``today``, so the
+    demo has current periods next to the 2016-like year: one or two series per activity
+    per year, their school holidays entered first. Idempotent per academy: an academy that
+    already has sessions in the range is left alone."""
+    rng = random.Random(seed)  # noqa: S311 (demo data, not security)
+    flemish = list(
+        Municipality.objects.flemish().order_by("refnis").values_list("refnis", flat=True)
+    )
+    postal = {}
+    for code, refnis in PostalCode.objects.order_by("code").values_list("code", "municipality"):
+        postal.setdefault(refnis, code)
+    enter_school_holidays(first, today)
+    sessions = attendance = 0
+    for academy in academies:
+        if Session.objects.filter(academy=academy, date__gte=first).exists():
+            continue
+        places = [academy.municipality_id] + [rng.choice(flemish) for _ in range(2)]
+        rows, child_counter = [], 0
+        for a in range(activities_per_academy):
+            code, title = f"N{a + 1:02d}", rng.choice(TOPICS)
+            for year in range(first.year, today.year + 1):
+                for s in range(rng.randint(1, 2)):
+                    series_rows, child_counter, _fmt = _series_rows(
+                        rng,
+                        year=year,
+                        code=code,
+                        title=title,
+                        series_code=f"{year}-R{s + 1}",
+                        places=places,
+                        postal=postal,
+                        child_counter=child_counter,
+                        ref_prefix=f"N{year}-",
+                        until=today,
+                    )
+                    rows += [r for r in series_rows if r["session_date"] >= first.isoformat()]
+        if rows:
+            result = import_attendance(actor=None, academy=academy, rows=rows)
+            attendance += result.created["attendance"]
+            sessions += result.created["sessions"]
+        Activity.objects.filter(academy=academy, code__startswith="N").update(min_age=6, max_age=14)
+    return RecentSummary(academies=len(academies), sessions=sessions, attendance=attendance)

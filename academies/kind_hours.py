@@ -445,3 +445,25 @@ def children_by_residence_postal_code(start: date, end: date) -> dict[str, int]:
         .order_by("participant__residence_postal_code")
     )
     return {r["participant__residence_postal_code"]: r["children"] for r in rows}
+
+
+# --- Per academy and half-year period (the staff academy directory) -------------------
+
+
+def child_minutes_by_academy_and_period(
+    start: date, end: date, *, academy_ids
+) -> dict[tuple[int, str], int]:
+    """Eligible child-minutes per (academy id, half-year period code), in one query."""
+    half = Case(
+        When(session__date__month__lte=6, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    rows = (
+        eligible_attendance(start, end, academy_ids=academy_ids)
+        .annotate(year=ExtractYear("session__date"), half=half)
+        .values("session__academy_id", "year", "half")
+        .annotate(total=Sum("session__counted_minutes"))
+        .order_by("session__academy_id", "year", "half")
+    )
+    return {(r["session__academy_id"], f"{r['year']}-{r['half']}"): r["total"] for r in rows}

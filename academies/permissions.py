@@ -67,5 +67,5 @@ def can_take_recognition_action(user, application, role: str) -> Decision:
             _("Enkel VLAIO-medewerkers beslissen over een erkenning, niet de academie zelf.")
         )
     if is_member(user, application.academy):
-        return refused(_("Je bent lid van deze academie en kan niet over haar aanvraag beslissen."))
+        return refused(_("U bent lid van deze academie en kunt niet over haar aanvraag beslissen."))
     return ALLOWED

@@ -6,13 +6,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from reporting.views.home import home
-from stemnet.views import healthz
+from stemnet.views import favicon, healthz
 
 admin.site.site_header = "STEM-academies — beheer"
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 account per role. Never used in production code paths."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -10,17 +11,27 @@ from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
-from academies.models import Academy, MemberRole, Membership
+from academies.demo_network import generate_recent_years
+from academies.models import Academy, MemberRole, Membership, Recognition
+from academies.selectors.recognition import recognised_academies
 from partnerships.models import Partnership
 from stemnet.models import Municipality
+from stemnet.periods import HalfYear
 from stemnet.roles import grant_staff
+from subsidies import services as subsidies
+from subsidies.models import Period, PeriodStatus
 
 DEMO_PASSWORD = "stem-demo-2026"  # noqa: S105  (printed for the local demo only)
 STAFF_EMAIL = "medewerker@vlaio.example.org"
 MEMBER_EMAIL = "academie@demo.example.org"
 LEAD_EMAIL = "partnerschap@demo.example.org"
 MUNICIPALITY_EMAIL = "gemeente@demo.example.org"
+# Recent periods are demonstrated with a handful of academies: enough for real amounts and
+# letters, few enough that the run command stays fast (letters render synchronously here).
+RECENT_ACADEMIES = 10
+RECENT_BUDGET_CENTS = 2_400_000  # EUR 24,000 per half year for the demo academies
 
 
 @dataclass
@@ -63,8 +74,67 @@ def _network() -> None:
         call_command("generate_demo_network", scale=1, seed=2016)
 
 
+def _recognition_states(today, keep) -> None:
+    """A few recognitions about to lapse and one withdrawn, as staff meet them in real life
+    (academies outside the recent demo set only, so their amounts are unaffected)."""
+    others = list(
+        recognised_academies(on=today).exclude(pk__in=[a.pk for a in keep]).order_by("id")[:4]
+    )
+    for days, academy in zip((30, 60, 85), others[:3], strict=False):
+        Recognition.objects.filter(academy=academy, valid_until__isnull=True).update(
+            valid_until=today + timedelta(days=days)
+        )
+    for academy in others[3:]:
+        Recognition.objects.filter(academy=academy, valid_until__isnull=True).update(
+            valid_until=today - timedelta(days=100),
+            withdrawn_reason="Geen activiteiten meer sinds de zomer (demo).",
+        )
+
+
+def _recent_periods(staff, today) -> None:
+    """The last four half years up to today, in every stage staff meet: the oldest
+    calculated, approved and with its letters, the next approved with its letters still to
+    send, the previous one closed for reporting, the current one open. Everything goes
+    through the real services, so the demo's amounts are real; letters are rendered here,
+    synchronously, by the same service the worker runs."""
+    current = HalfYear.containing(today)
+    closed = current.previous()
+    with_letters, approved = closed.previous().previous(), closed.previous()
+    if Period.objects.filter(reporting_period__code=with_letters.code).exists():
+        return
+    academies = list(recognised_academies(on=today).order_by("id")[:RECENT_ACADEMIES])
+    generate_recent_years(academies=academies, first=with_letters.start, today=today)
+    _recognition_states(today, academies)
+    for half in (with_letters, approved):
+        period = subsidies.ensure_period(half.code)
+        subsidies.update_parameters(
+            actor=staff,
+            period=period,
+            values={"budget_cents": RECENT_BUDGET_CENTS, "academy_cap_cents": 500_000},
+            priority_municipalities=[],
+        )
+        subsidies.transition(actor=staff, period=period, to=PeriodStatus.CLOSED)
+        run = subsidies.start_run(actor=staff, period=period, enqueue=False)
+        subsidies.execute_run(run.pk)
+        period.refresh_from_db()
+        subsidies.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
+        if half == with_letters:
+            for award_id in run.awards.values_list("pk", flat=True):
+                subsidies.render_letter(award_id)
+    period = subsidies.ensure_period(closed.code)
+    subsidies.update_parameters(
+        actor=staff,
+        period=period,
+        values={"budget_cents": RECENT_BUDGET_CENTS},
+        priority_municipalities=[],
+    )
+    subsidies.transition(actor=staff, period=period, to=PeriodStatus.CLOSED)
+    subsidies.ensure_period(current.code)
+
+
 @transaction.atomic
-def setup_demo() -> list[DemoAccount]:
+def setup_demo(today=None) -> list[DemoAccount]:
+    today = today or timezone.localdate()
     _network()
     staff = _user(STAFF_EMAIL)
     grant_staff(actor=None, user=staff)
@@ -82,6 +152,7 @@ def setup_demo() -> list[DemoAccount]:
     )
     partnership.municipalities.add(*Municipality.objects.flemish().filter(province="40000"))
     partnership.leads.add(lead)
+    _recent_periods(staff, today)
 
     official = _user(MUNICIPALITY_EMAIL)
     _demo_period(staff)

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from .views import audit, catalogue, coverage, dashboard, downloads, home, statistics
+from .views import (
+    audit,
+    catalogue,
+    coverage,
+    dashboard,
+    directory,
+    downloads,
+    home,
+    statistics,
+)
 
 app_name = "reporting"
 urlpatterns = [
     path("staff/", home.staff_home, name="staff_home"),
     path("staff/statistieken/", statistics.statistics, name="statistics"),
     path("staff/audit/", audit.audit_log, name="audit_log"),
+    path("staff/academies-overzicht/", directory.academy_directory, name="academy_directory"),
 ]
 
 # Network dashboard, exports and the public catalogue (reporting/views/dashboard.py, ...).

@@ -1,4 +1,8 @@
-"""Form building blocks shared by every app."""
+"""Form building blocks shared by every app: safe input (no control characters, sane
+dates), Dutch decimal and euro amounts, and a searchable list of checkboxes."""
+
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,3 +56,92 @@ class SafeInputMixin:
                 )
             elif isinstance(field, forms.DateField):
                 field.validators.append(_reject_dates_out_of_range)
+
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.000 or 173.120: dots group thousands
+
+
+def parse_dutch_decimal(text: str) -> Decimal:
+    """'173.120,32', '173120,32', '173120.32', '€ 1.000' → Decimal. The last of ',' or '.'
+    is the decimal separator when both occur; a lone ',' is decimal; dots that group
+    digits by three (1.000) are thousands, as Dutch writes them. Raises ValueError."""
+    value = text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    sign = ""
+    if value[:1] in ("+", "-"):
+        sign, value = value[0], value[1:]
+    if "," in value and "." in value:
+        decimal = "," if value.rfind(",") > value.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        value = value.replace(thousands, "").replace(decimal, ".")
+    elif "," in value:
+        if value.count(",") > 1:
+            raise ValueError(text)
+        value = value.replace(",", ".")
+    elif _GROUPED.match(value):
+        value = value.replace(".", "")
+    if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", value):
+        raise ValueError(text)
+    try:
+        return Decimal(sign + value)
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+
+
+def format_dutch_decimal(value, places: int = 2) -> str:
+    """Decimal('173120.32') → '173.120,32'."""
+    quantized = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    sign = "-" if quantized < 0 else ""
+    whole, _dot, fraction = f"{abs(quantized):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if places else f"{sign}{grouped}"
+
+
+class DutchDecimalField(forms.DecimalField):
+    """A decimal typed and shown the Dutch way (173.120,32); the English way is accepted
+    too (173120.32)."""
+
+    default_error_messages = {
+        "invalid": _("Geef een getal op, bv. 173.120,32."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_dutch_decimal(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            return format_dutch_decimal(Decimal(str(value)), self.decimal_places or 0)
+        return value
+
+    def widget_attrs(self, widget):
+        # No step/min/max attributes: they belong to <input type="number">, not to text.
+        return {}
+
+
+class EuroField(DutchDecimalField):
+    """An amount in euro with cents: '173.120,32'."""
+
+    default_error_messages = {
+        "invalid": _("Geef een bedrag in euro op, bv. 173.120,32."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class SearchableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes with a search box that narrows them by name (static/js/checkbox-filter.js;
+    without JavaScript the whole list shows)."""
+
+    template_name = "stemnet/widgets/searchable_checkboxes.html"

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "stemnet.middleware.SessionMFAMiddleware",
+    "stemnet.not_found.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

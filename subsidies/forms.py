@@ -5,48 +5,72 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stemnet.forms import SafeInputMixin
+from stemnet.forms import (
+    DutchDecimalField,
+    EuroField,
+    SafeInputMixin,
+    SearchableCheckboxSelectMultiple,
+)
 from stemnet.models import Municipality
 
 
+class MunicipalityChoiceField(forms.ModelMultipleChoiceField):
+    """Flemish municipalities chosen by name (checkboxes whose values are REFNIS codes);
+    codes posted as one comma-separated text still work, blanks are ignored."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [value]
+        codes = [c.strip() for v in value or [] for c in str(v).replace(";", ",").split(",")]
+        return super().clean([c for c in codes if c])
+
+
 class ParametersForm(SafeInputMixin, forms.Form):
-    budget_eur = forms.DecimalField(
-        label=_("Budget (EUR)"), min_value=0, max_digits=14, decimal_places=2
-    )
-    rate_cap_eur = forms.DecimalField(
+    budget_eur = EuroField(label=_("Budget (EUR)"), min_value=0, max_digits=14)
+    rate_cap_eur = EuroField(
         label=_("Maximum per KIND-uur (EUR, optioneel)"),
         min_value=0,
         max_digits=8,
-        decimal_places=2,
         required=False,
     )
-    academy_cap_eur = forms.DecimalField(
+    academy_cap_eur = EuroField(
         label=_("Maximum per academie (EUR, optioneel)"),
         min_value=0,
         max_digits=14,
-        decimal_places=2,
         required=False,
     )
-    min_kind_hours = forms.DecimalField(
+    min_kind_hours = DutchDecimalField(
         label=_("Minimum KIND-uren"), min_value=0, max_digits=10, decimal_places=2
     )
-    priority_refnis = forms.CharField(
-        label=_("Prioritaire gemeenten (NIS-codes, gescheiden door komma's)"),
+    # The field keeps its name (the views read it); staff choose municipalities by name.
+    priority_refnis = MunicipalityChoiceField(
+        label=_("Prioritaire gemeenten"),
+        queryset=Municipality.objects.none(),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=SearchableCheckboxSelectMultiple,
+        help_text=_("Zoek en vink de gemeenten aan die het gewicht hieronder krijgen."),
     )
-    priority_weight = forms.DecimalField(
+    priority_weight = DutchDecimalField(
         label=_("Gewicht prioritaire gemeenten"), min_value=1, max_digits=6, decimal_places=2
     )
-    spread_bonus_pct = forms.DecimalField(
+    spread_bonus_pct = DutchDecimalField(
         label=_("Spreidingsbonus per extra gemeente (%)"),
         min_value=0,
         max_digits=6,
         decimal_places=2,
     )
-    spread_cap_pct = forms.DecimalField(
+    spread_cap_pct = DutchDecimalField(
         label=_("Maximale spreidingsbonus (%)"), min_value=0, max_digits=6, decimal_places=2
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority_refnis"].queryset = Municipality.objects.flemish().order_by(
+            "name", "refnis"
+        )
 
     @classmethod
     def initial_for(cls, period) -> dict:
@@ -57,7 +81,7 @@ class ParametersForm(SafeInputMixin, forms.Form):
             if period.academy_cap_cents is None
             else Decimal(period.academy_cap_cents) / 100,
             "min_kind_hours": period.min_kind_hours,
-            "priority_refnis": ", ".join(
+            "priority_refnis": list(
                 period.priority_municipalities.order_by("refnis").values_list("refnis", flat=True)
             ),
             "priority_weight": period.priority_weight,
@@ -68,18 +92,7 @@ class ParametersForm(SafeInputMixin, forms.Form):
         }
 
     def clean_priority_refnis(self):
-        codes = [
-            c.strip()
-            for c in self.cleaned_data["priority_refnis"].replace(";", ",").split(",")
-            if c.strip()
-        ]
-        found = {m.refnis: m for m in Municipality.objects.flemish().filter(refnis__in=codes)}
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("Onbekende of niet-Vlaamse NIS-codes: %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return list(found.values())
+        return list(self.cleaned_data["priority_refnis"])
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -1,6 +1,6 @@
 """Reads for subsidy pages."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from stemnet.roles import has_staff_powers
 
@@ -75,3 +75,14 @@ def exclusions_of(period):
 
     rp = period.reporting_period
     return funded_budget_exclusions(rp.start_date, rp.end_date)
+
+
+def approved_amounts_by_academy(academy_ids, codes) -> dict[tuple[int, str], int]:
+    """Approved award amounts (cents) per (academy id, period code), for the periods of
+    ``codes`` that have an approved run; one query."""
+    rows = Award.objects.filter(
+        academy_id__in=academy_ids,
+        run__period__approved_run=F("run"),
+        run__period__reporting_period__code__in=codes,
+    ).values_list("academy_id", "run__period__reporting_period__code", "amount_cents")
+    return {(academy_id, code): cents for academy_id, code, cents in rows}

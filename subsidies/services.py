@@ -172,7 +172,7 @@ def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
             raise SubsidyError(
                 _(
                     "De parameters zijn gewijzigd na de laatste berekening. Bereken opnieuw "
-                    "voor je goedkeurt."
+                    "voordat u goedkeurt."
                 )
             )
         period.approved_run = run

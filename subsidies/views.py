@@ -9,9 +9,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from academies.selectors.organisation import academies_by_id
+from academies.selectors.periods import has_school_holidays
 from stemnet.decorators import staff_required
 from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
 from stemnet.periods import HalfYear
@@ -84,6 +86,9 @@ def period_detail(request, code):
             "letters_done": letters_done(period),
             "without_iban": academies_without_iban(period),
             "exclusions": exclusions_of(period),
+            "holidays_missing": not has_school_holidays(
+                period.reporting_period.start_date, period.reporting_period.end_date
+            ),
             "Status": PeriodStatus,
         },
     )
@@ -178,9 +183,17 @@ def send_letters(request, code):
         messages.error(request, str(error))
     else:
         if again:
-            text = _("%(n)s brieven worden opnieuw opgemaakt; de bedragen blijven dezelfde.")
+            text = ngettext(
+                "%(n)s brief wordt opnieuw opgemaakt; het bedrag blijft hetzelfde.",
+                "%(n)s brieven worden opnieuw opgemaakt; de bedragen blijven dezelfde.",
+                n,
+            )
         else:
-            text = _("%(n)s brieven worden opgemaakt; de academies krijgen een e-mail.")
+            text = ngettext(
+                "%(n)s brief wordt opgemaakt; de academie krijgt een e-mail.",
+                "%(n)s brieven worden opgemaakt; de academies krijgen een e-mail.",
+                n,
+            )
         messages.success(request, text % {"n": n})
     return redirect(period)
 

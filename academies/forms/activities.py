@@ -251,7 +251,7 @@ class SubmitReportForm(SafeInputMixin, forms.Form):
             "Alle sessies en aanwezigheden van deze periode zijn geregistreerd. Ik begrijp dat "
             "ik ze na het indienen niet meer kan wijzigen."
         ),
-        error_messages={"required": _("Vink aan dat je het rapport wil indienen.")},
+        error_messages={"required": _("Vink aan dat u het rapport wilt indienen.")},
     )
 
 

@@ -9,6 +9,7 @@ from stdnum.exceptions import ValidationError as NumberError
 from stemnet.forms import SafeInputMixin
 from stemnet.reference import municipalities_for_postal_code
 
+from ..criteria import age_range_warning
 from ..models import Academy, MemberRole, RecognitionApplication, StemDomain
 
 
@@ -59,6 +60,21 @@ class AcademyForm(SafeInputMixin, forms.ModelForm):
         self.fields["iban"].help_text = _(
             "Rekeningnummer voor de uitbetaling, bv. BE71 0961 2345 6769."
         )
+        self.fields["max_age"].help_text = _(
+            "Alleen kinderen en jongeren van 5 tot en met 18 jaar tellen voor de erkenning en "
+            "de KIND-uren; jongere of oudere deelnemers mogen, maar tellen niet mee."
+        )
+
+    @property
+    def age_warning(self) -> str | None:
+        """Not an error: the ages typed (or stored) go beyond the criteria's 5–18."""
+        data = getattr(self, "cleaned_data", None)
+        if data is not None and "min_age" in data and "max_age" in data:
+            return age_range_warning(data["min_age"], data["max_age"])
+        return age_range_warning(
+            self.initial.get("min_age", self.instance.min_age),
+            self.initial.get("max_age", self.instance.max_age),
+        )
 
     def clean_enterprise_number(self):
         value = self.cleaned_data["enterprise_number"]
@@ -106,7 +122,7 @@ class AcademyForm(SafeInputMixin, forms.ModelForm):
 
 
 class InvitationForm(SafeInputMixin, forms.Form):
-    email = forms.EmailField(label=_("E-mailadres van je collega"))
+    email = forms.EmailField(label=_("E-mailadres van uw collega"))
     role = forms.ChoiceField(label=_("Rol"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
 

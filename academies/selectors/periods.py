@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from stemnet.periods import HalfYear
 
-from ..models import PeriodReport, ReportingPeriod
+from ..models import PeriodReport, ReportingPeriod, SchoolHoliday
 
 
 def reporting_period(code: str) -> ReportingPeriod:
@@ -38,7 +38,7 @@ def locked_reason(academy_id: int, day: date) -> str | None:
         academy_id=academy_id, period=period, submitted_at__isnull=False
     ).exists():
         return _(
-            "Je perioderapport voor %(code)s is ingediend; vraag VLAIO om het te heropenen."
+            "Uw perioderapport voor %(code)s is ingediend; vraag VLAIO om het te heropenen."
         ) % {"code": period.code}
     return None
 
@@ -67,3 +67,10 @@ def locked_reasons(academy_id: int, days: Iterable[date]) -> dict[date, str]:
         if reason:
             reasons.update(dict.fromkeys(inside, reason))
     return reasons
+
+
+def has_school_holidays(start: date, end: date) -> bool:
+    """Whether any school holiday is entered between ``start`` and ``end``: a half year
+    without one is almost certainly a calendar staff forgot to enter, and its KIND-uren
+    would count school-holiday weekdays as school hours."""
+    return SchoolHoliday.objects.filter(start_date__lte=end, end_date__gte=start).exists()

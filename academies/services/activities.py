@@ -346,7 +346,7 @@ def copy_participants(*, actor, source: Series, target: Series) -> int:
     were added."""
     _may_edit(actor, target.activity.academy_id)
     if source.activity.academy_id != target.activity.academy_id:
-        raise AcademyError(_("Je kan enkel deelnemers van je eigen reeksen kopiëren."))
+        raise AcademyError(_("U kunt enkel deelnemers van uw eigen reeksen kopiëren."))
     already = set(target.participants.values_list("pk", flat=True))
     new = [pk for pk in source.participants.values_list("pk", flat=True) if pk not in already]
     target.participants.add(*new)
@@ -371,7 +371,7 @@ def update_activity(*, actor, activity: Activity, **fields) -> Activity:
     changed = {}
     for name, value in fields.items():
         if name not in (*ACTIVITY_FIELDS, "is_public"):
-            raise AcademyError(_("Dit veld kan je niet wijzigen."))
+            raise AcademyError(_("Dit veld kunt u niet wijzigen."))
         if getattr(stored, name) != value:
             changed[name] = value
         setattr(activity, name, value)

@@ -60,8 +60,8 @@ def invite(*, actor, academy: Academy, email: str, role: str, accept_url) -> Inv
         lambda: send_mail(
             _("[STEM-academies] Uitnodiging voor %(academy)s") % {"academy": academy.name},
             _(
-                "Beste,\n\n%(who)s nodigt je uit om mee te werken aan %(academy)s in het portaal "
-                "van de STEM-academies.\nVolg deze link om je aan te melden of een account te "
+                "Beste,\n\n%(who)s nodigt u uit om mee te werken aan %(academy)s in het portaal "
+                "van de STEM-academies.\nVolg deze link om u aan te melden of een account te "
                 "maken en de uitnodiging te aanvaarden:\n%(link)s\n"
             )
             % {"who": actor.email, "academy": academy.name, "link": link},
@@ -85,7 +85,7 @@ def accept_invitation(*, actor, token: str) -> Academy:
     ).exists():
         raise AcademyError(
             _(
-                "Deze uitnodiging is voor %(email)s. Meld je aan met dat e-mailadres om ze "
+                "Deze uitnodiging is voor %(email)s. Meld u aan met dat e-mailadres om ze "
                 "te aanvaarden."
             )
             % {"email": invitation.email}

@@ -59,7 +59,7 @@ def update_application(*, actor, application, **fields) -> RecognitionApplicatio
     if not is_admin(actor, application.academy):
         raise AcademyError(_("Enkel een beheerder van de academie kan de aanvraag wijzigen."))
     if application.state not in EDITABLE_STATES:
-        raise AcademyError(_("Een ingediende aanvraag kan je niet meer wijzigen."))
+        raise AcademyError(_("Een ingediende aanvraag kunt u niet meer wijzigen."))
     for name, value in fields.items():
         setattr(application, name, value)
     application.save()
@@ -187,7 +187,10 @@ def take_action(
         ]
         if missing or not application.motivation.strip():
             raise AcademyError(
-                _("Bevestig alle criteria en geef een motivering voor je indient. Ontbreekt: %(m)s")
+                _(
+                    "Bevestig alle criteria en geef een motivering voordat u indient. "
+                    "Ontbreekt: %(m)s"
+                )
                 % {"m": ", ".join(str(m) for m in missing) or _("motivering")}
             )
         application.submitted_at = timezone.now()
@@ -250,12 +253,12 @@ def _notify_admins(application, reason: str, *, recognised_from: date | None = N
         "state": state,
     }
     if recognised_from:
-        text += _("Je academie is erkend sinds %(date)s.\n") % {
+        text += _("Uw academie is erkend sinds %(date)s.\n") % {
             "date": recognised_from.strftime("%d-%m-%Y")
         }
     if reason:
         text += _("Toelichting: %(reason)s\n") % {"reason": reason}
-    text += _("\nJe vindt de aanvraag en haar geschiedenis in het portaal.\n\nVLAIO – Team STEM\n")
+    text += _("\nU vindt de aanvraag en haar geschiedenis in het portaal.\n\nVLAIO – Team STEM\n")
     subject = _("[STEM-academies] Erkenningsaanvraag: %(state)s") % {"state": state}
     if emails:
         transaction.on_commit(lambda: send_mail(subject, text, None, emails))

@@ -97,3 +97,19 @@ def export_register(request, academy_id, fmt):
         f'attachment; filename="aanwezigheden-{academy.enterprise_number}.{fmt}"'
     )
     return response
+
+
+def _import_summary(rows: int, created: dict) -> str:
+    """'1 rij ingelezen: 1 nieuwe sessie, …', each count in its own singular or plural."""
+    parts = {
+        "rows": ngettext("%(n)s rij ingelezen", "%(n)s rijen ingelezen", rows) % {"n": rows},
+        "s": ngettext("%(n)s nieuwe sessie", "%(n)s nieuwe sessies", created["sessions"])
+        % {"n": created["sessions"]},
+        "p": ngettext("%(n)s nieuwe deelnemer", "%(n)s nieuwe deelnemers", created["participants"])
+        % {"n": created["participants"]},
+        "a": ngettext(
+            "%(n)s nieuwe aanwezigheid", "%(n)s nieuwe aanwezigheden", created["attendance"]
+        )
+        % {"n": created["attendance"]},
+    }
+    return _("%(rows)s: %(s)s, %(p)s, %(a)s.") % parts

@@ -38,7 +38,7 @@ def period_detail(request, academy_id, code):
             else:
                 messages.success(
                     request,
-                    _("Perioderapport %(code)s ingediend. Je gegevens zijn nu vergrendeld.")
+                    _("Perioderapport %(code)s ingediend. Uw gegevens zijn nu vergrendeld.")
                     % {"code": half.code},
                 )
             return redirect("academies:period", academy.pk, half.code)

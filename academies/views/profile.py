@@ -27,6 +27,8 @@ def register(request):
             actor=request.user, **{f: form.cleaned_data[f] for f in PROFILE_FIELDS}
         )
         request.session[CURRENT_ACADEMY_SESSION_KEY] = academy.pk
+        if form.age_warning:
+            messages.warning(request, form.age_warning)
         messages.success(
             request,
             _("Academie %(name)s geregistreerd. Vraag nu de erkenning aan.")
@@ -68,6 +70,8 @@ def edit(request, pk):
             academy=academy,
             **{f: form.cleaned_data[f] for f in PROFILE_FIELDS},
         )
+        if form.age_warning:
+            messages.warning(request, form.age_warning)
         messages.success(request, _("Profiel bewaard."))
         return redirect(academy)
     return render(request, "academies/academy_form.html", {"form": form, "academy": academy})

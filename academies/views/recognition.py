@@ -55,10 +55,10 @@ def application(request, pk):
                 if action in ("submit", "resubmit"):
                     services.take_action(actor=request.user, application=working, action=action)
                     messages.success(
-                        request, _("Je aanvraag is ingediend. VLAIO bekijkt ze zo snel mogelijk.")
+                        request, _("Uw aanvraag is ingediend. VLAIO bekijkt ze zo snel mogelijk.")
                     )
                 else:
-                    messages.success(request, _("Je aanvraag is bewaard als concept."))
+                    messages.success(request, _("Uw aanvraag is bewaard als concept."))
                 return redirect("academies:application", academy.pk)
             except AcademyError as error:
                 form.add_error(None, str(error))

@@ -170,7 +170,7 @@ def participant_unenrol(request, academy_id, series_pk, participant_pk):
         title=_("Deelnemer uit de reeks halen?"),
         message=_(
             "%(ref)s verdwijnt uit reeks %(code)s, met alle aanwezigheden in deze reeks. "
-            "De deelnemer blijft bestaan voor je andere reeksen."
+            "De deelnemer blijft bestaan voor uw andere reeksen."
         )
         % {"ref": participant.ref, "code": series.code},
         button=_("Uit de reeks halen"),

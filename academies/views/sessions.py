@@ -73,9 +73,12 @@ def session_delete(request, academy_id, pk):
         request,
         academy=academy,
         title=_("Sessie verwijderen?"),
-        message=_(
+        message=ngettext(
             "De sessie van %(day)s %(start)s–%(end)s wordt verwijderd, met haar "
-            "%(n)s aanwezigheden. Dit kan je niet ongedaan maken."
+            "%(n)s aanwezigheid. Dit kunt u niet ongedaan maken.",
+            "De sessie van %(day)s %(start)s–%(end)s wordt verwijderd, met haar "
+            "%(n)s aanwezigheden. Dit kunt u niet ongedaan maken.",
+            session.attendance_count,
         )
         % {
             "day": session.date.strftime("%d-%m-%Y"),

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from stemnet.decorators import staff_required
 from stemnet.models import FLEMISH_REGION, Province
 
+from ..criteria import staff_age_range_warning
 from ..forms.organisation import DecisionForm
-from ..models import ApplicationState, RecognitionApplication
+from ..models import ApplicationState, RecognitionApplication, StemDomain
 from ..selectors.recognition import QUEUE_ALL, QUEUE_OPEN, recognition_queue
 from ..services import AcademyError
 from ..services import recognition as services
@@ -51,9 +52,12 @@ def queue(request):
 
 
 def _review_context(application, form):
+    academy = application.academy
     return {
         "application": application,
-        "academy": application.academy,
+        "academy": academy,
+        "domains": [StemDomain(d).label for d in academy.stem_domains if d in StemDomain.values],
+        "age_warning": staff_age_range_warning(academy.min_age, academy.max_age),
         "recognition": getattr(application, "recognition", None),
         "actions": actions_from(application.state, STAFF),
         "transitions": application.transitions.select_related("actor"),

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from stemnet.decorators import staff_required
 from stemnet.models import AuditEvent
 
+from ..audit import audit_rows
+
 
 @staff_required
 def audit_log(request):
@@ -21,5 +23,10 @@ def audit_log(request):
     return render(
         request,
         "reporting/audit_log.html",
-        {"page": page, "action": action, "object_type": object_type},
+        {
+            "page": page,
+            "rows": audit_rows(page.object_list),
+            "action": action,
+            "object_type": object_type,
+        },
     )

@@ -322,7 +322,7 @@ def test_submitting_a_period_report_needs_an_explicit_confirmation(client, munic
     client.force_login(make_member(academy))
     url = reverse("academies:period", args=[academy.pk, "2026-1"])
     response = client.post(url, {})
-    assert "Vink aan dat je het rapport wil indienen" in response.content.decode()
+    assert "Vink aan dat u het rapport wilt indienen" in response.content.decode()
     assert not academy.period_reports.filter(submitted_at__isnull=False).exists()
     client.post(url, {"confirm": "on"})
     assert academy.period_reports.get().is_locked

@@ -65,9 +65,10 @@ def demo(transactional_db):
     recognition, a plain member, a submitted application of another academy for staff."""
     ensure_municipalities()
     academy = recognised_academy(since=date(2020, 1, 1), name="Demo-academie")
+    # The register first: setup_demo closes the previous half year (2026-1) for reporting.
+    import_attendance(actor=None, academy=academy, rows=register_rows(4, 5))
     call_command("setup_demo", stdout=io.StringIO())
     make_member(academy, email=PLAIN_MEMBER_EMAIL)
-    import_attendance(actor=None, academy=academy, rows=register_rows(4, 5))
     application_in_state(ApplicationState.SUBMITTED)
     return academy
 

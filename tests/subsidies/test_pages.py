@@ -465,10 +465,9 @@ def test_the_parameters_form_posts_back_valid_as_shown(municipalities, client):
     period, staff = closed_period(spread_bonus=Decimal("0.125"), spread_cap=Decimal("0.3"))
     client.force_login(staff)
     form = client.get(period.get_absolute_url()).context["form"]
-    data = {
-        name: "" if form[name].value() is None else str(form[name].value()) for name in form.fields
-    }
-    assert data["spread_bonus_pct"] == "12.50"
+    shown = {name: form[name].field.prepare_value(form[name].value()) for name in form.fields}
+    data = {name: "" if value is None else value for name, value in shown.items()}
+    assert data["spread_bonus_pct"] == "12,50"  # shown the Dutch way, and accepted so
     response = client.post(period.get_absolute_url(), {**data, "action": "parameters"})
     assert response.status_code == 302
     period.refresh_from_db()

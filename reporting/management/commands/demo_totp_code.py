@@ -20,6 +20,8 @@ class Command(BaseCommand):
             user__email=STAFF_EMAIL, type=Authenticator.Type.TOTP
         ).first()
         if authenticator is None:
-            raise CommandError("Run ./manage.py setup_demo first.")
+            raise CommandError(
+                "Run .venv/bin/python manage.py setup_demo first (./dev.sh run does)."
+            )
         counter = next(yield_hotp_counters_from_time())
         self.stdout.write(format_hotp_value(hotp_value(_secret(authenticator), counter)))

@@ -14,5 +14,8 @@ class Command(BaseCommand):
             if account.totp_secret:
                 pad = " " * 48
                 line += f"\n{pad}TOTP secret {account.totp_secret}"
-                line += f"\n{pad}(add it to an authenticator app, or: ./manage.py demo_totp_code)"
+                line += (
+                    f"\n{pad}(add it to an authenticator app, or: "
+                    ".venv/bin/python manage.py demo_totp_code)"
+                )
             self.stdout.write(line)

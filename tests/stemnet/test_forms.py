@@ -1,0 +1,53 @@
+"""Dutch numbers in forms: amounts are shown as 173.120,32 and typed either way."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stemnet.forms import EuroField, format_dutch_decimal, parse_dutch_decimal
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("173.120,32", "173120.32"),
+        ("173120,32", "173120.32"),
+        ("173120.32", "173120.32"),
+        ("€ 1.000", "1000"),
+        ("1.000.000,5", "1000000.5"),
+        ("173,120.32", "173120.32"),
+        ("0,00", "0.00"),
+        ("12.5", "12.5"),
+        (" 2 500,00 ", "2500.00"),
+    ],
+)
+def test_dutch_and_english_input_is_read(text, value):
+    assert parse_dutch_decimal(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "1..2", "12,5.3,1"])
+def test_nonsense_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_dutch_decimal(text)
+
+
+@given(st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False))
+def test_what_is_shown_reads_back_the_same(value):
+    assert parse_dutch_decimal(format_dutch_decimal(value)) == value
+
+
+class _Form(forms.Form):
+    budget = EuroField(min_value=0)
+
+
+def test_the_euro_field_shows_dutch_and_refuses_in_dutch():
+    assert 'value="173.120,32"' in str(_Form(initial={"budget": Decimal("173120.32")}))
+    assert 'value="0,00"' in str(_Form(initial={"budget": Decimal("0")}))
+    assert 'type="text"' in str(_Form()) and 'inputmode="decimal"' in str(_Form())
+    form = _Form({"budget": "veel"})
+    assert not form.is_valid() and "173.120,32" in form.errors["budget"][0]
+    form = _Form({"budget": "173.120,32"})
+    assert form.is_valid() and form.cleaned_data["budget"] == Decimal("173120.32")
