@@ -30,11 +30,27 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (cached figures belong to another test's data)."""
+def _empty_cache(request):
+    """Each test starts with an empty cache (cached figures belong to another test's data).
+    The embedded default caches in the database: a test without database access has none
+    to clear, and a database test's cache rows go with its transaction anyway."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    in_database = "DatabaseCache" in settings.CACHES["default"]["BACKEND"]
+    if not in_database:
+        cache.clear()
+    else:
+        marker = request.node.get_closest_marker("django_db")
+        transactional = "transactional_db" in request.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if transactional:
+            request.getfixturevalue("transactional_db")
+            cache.clear()
+        elif marker is not None or "db" in request.fixturenames:
+            request.getfixturevalue("db")
+            cache.clear()
     yield
 
 
