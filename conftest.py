@@ -30,6 +30,17 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _dutch_first():
+    """Each test starts in the portal's language: a request in English leaves English active
+    in the thread (the locale middleware activates, nothing deactivates)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(request):
     """Each test starts with an empty cache (cached figures belong to another test's data).
     The embedded default caches in the database: a test without database access has none
