@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subsidies', '0002_freeze_approved_amounts'),
+        ('subsidies', '0003_period_stage'),
     ]
 
     operations = [
