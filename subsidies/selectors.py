@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from stemnet.roles import is_staff_member
 
@@ -77,6 +78,12 @@ class RunView:
     @property
     def is_active(self) -> bool:
         return self.state in ("queued", "running")
+
+    @property
+    def label(self) -> str:
+        if self.state == "interrupted":
+            return gettext("Onderbroken")
+        return self.run.get_status_display()
 
 
 def run_view(run) -> RunView | None:

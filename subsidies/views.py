@@ -62,7 +62,7 @@ def _live_context(period, request=None) -> dict:
         "period": period,
         "run": run,
         "run_view": run_view(run),
-        "runs": period.runs.select_related("started_by")[:10],
+        "runs": [run_view(r) for r in period.runs.select_related("started_by")[:10]],
         "stale": run_is_stale(period, run),
         "awards": Paginator(awards_of(run), 50).get_page(page) if run else None,
         "totals": run_totals(run) if run else None,

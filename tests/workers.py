@@ -116,3 +116,29 @@ def stop_worker(worker: subprocess.Popen) -> str:
     text = log.read_text()
     log.unlink()
     return text
+
+
+@contextmanager
+def unreachable_broker():
+    """Tasks are published (not run in-process) to a broker nobody listens on: what the web
+    process sees when Redis is down. Our connection and producer pools are set aside, so
+    nothing already connected can hide the failure."""
+    from unittest import mock
+
+    from kombu import Connection
+
+    def connection_for_write(*args, **kwargs):
+        return Connection("redis://127.0.0.1:1/0", connect_timeout=1)
+
+    conf = celery_app.conf
+    eager, propagates = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = False
+    try:
+        with (
+            mock.patch.object(celery_app, "connection_for_write", connection_for_write),
+            mock.patch.object(celery_app, "_pool", None),
+            mock.patch.object(celery_app.amqp, "_producer_pool", None),
+        ):
+            yield
+    finally:
+        conf.task_always_eager, conf.task_eager_propagates = eager, propagates
