@@ -70,9 +70,13 @@ def _forget_queue(redis_url: str, name: str) -> None:
         client.close()
 
 
-def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
-    """Start `celery -A stemnet worker` on ``queue`` with ``env`` on top of ours."""
+def start_worker(
+    env: dict, queue: str = "celery", *, pool: str = "solo", concurrency: int = 1, drop=()
+) -> subprocess.Popen:
+    """Start `celery -A stemnet worker` on ``queue`` with ``env`` on top of ours (without
+    the variables named in ``drop``)."""
     fd, path = tempfile.mkstemp(prefix=f"{queue}-", suffix=".log")
+    environment = {k: v for k, v in {**os.environ, **env}.items() if k not in drop}
     with os.fdopen(fd, "w") as log:
         worker = subprocess.Popen(
             [
@@ -82,7 +86,8 @@ def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
                 "-A",
                 "stemnet",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -91,7 +96,7 @@ def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
                 f"--hostname={queue}@%h",
             ],
             cwd=ROOT,
-            env={**os.environ, **env},
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
