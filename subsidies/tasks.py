@@ -15,10 +15,13 @@ def run_calculation(run_id: int) -> None:
     services.execute_run(run_id)
 
 
-@shared_task(name=jobs.LETTERS, time_limit=120, soft_time_limit=90, acks_late=True)
-def render_letters(award_ids: list[int]) -> None:
-    """Fan out: one task per letter, so that one failing letter does not stop the others."""
-    group(render_letter.s(pk) for pk in award_ids).apply_async()
+@shared_task(bind=True, name=jobs.LETTERS, time_limit=120, soft_time_limit=90, acks_late=True)
+def render_letters(self, award_ids: list[int]) -> None:
+    """Fan out: one task per letter, so that one failing letter does not stop the others;
+    on the queue this batch came from (a worker serving one queue makes its letters)."""
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    options = {"queue": queue} if queue else {}
+    group(render_letter.s(pk) for pk in award_ids).apply_async(**options)
 
 
 class LetterTask(Task):
