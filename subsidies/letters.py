@@ -1,10 +1,12 @@
 """Award letters: HTML from a template, PDF with WeasyPrint. Knows nothing about views."""
 
 from fractions import Fraction
+from functools import cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from academies.models import MemberRole, Membership
 
@@ -66,5 +68,11 @@ def letter_html(award: Award) -> str:
     return render_to_string("subsidies/letter.html", letter_context(award))
 
 
+@cache
+def _fonts() -> FontConfiguration:
+    """One font configuration per process: building it is a good part of each render."""
+    return FontConfiguration()
+
+
 def render_pdf(html: str) -> bytes:
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(font_config=_fonts())

@@ -48,7 +48,7 @@ class Bar:
     height: int
 
 
-CHART_WIDTH, CHART_HEIGHT, AXIS = 600, 220, 20
+CHART_WIDTH, CHART_HEIGHT, AXIS, TOP = 600, 220, 20, 16  # TOP: room for the counts
 
 
 def _nice_step(span_cents: int, bins: int) -> int:
@@ -75,7 +75,7 @@ def distribution(amounts_cents: list[int], bins: int = 10) -> list[Bar]:
         counts[min(cents // step, n - 1)] += 1
     tallest = max(counts)
     width = CHART_WIDTH // n
-    usable = CHART_HEIGHT - AXIS
+    usable = CHART_HEIGHT - AXIS - TOP
     bars = []
     for i, count in enumerate(counts):
         height = round(usable * count / tallest) if tallest else 0
@@ -85,7 +85,7 @@ def distribution(amounts_cents: list[int], bins: int = 10) -> list[Bar]:
                 high_cents=(i + 1) * step,
                 count=count,
                 x=i * width + 2,
-                y=usable - height,
+                y=TOP + usable - height,
                 width=width - 4,
                 height=height,
             )

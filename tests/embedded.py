@@ -76,9 +76,10 @@ def _status() -> dict:
     from subsidies.models import AwardLetter, LetterFailure, Period
 
     period = Period.objects.get(reporting_period__code="2026-1")
+    letters = AwardLetter.objects.all()
     return {
-        "letters": AwardLetter.objects.count(),
-        "files": sum(1 for letter in AwardLetter.objects.all() if letter.file.storage.exists(letter.file.name)),
+        "letters": letters.count(),
+        "files": sum(1 for letter in letters if letter.file.storage.exists(letter.file.name)),
         "failures": list(LetterFailure.objects.values_list("award_id", "error")),
         "status": period.status,
     }
