@@ -181,7 +181,7 @@ def period_reports(period):
     """Recognised academies of the period with their period report's submission (if any),
     not submitted first."""
     from academies.models import PeriodReport
-    from academies.selectors import recognised_academies
+    from academies.selectors.recognition import recognised_academies
 
     rp = period.reporting_period
     submitted = PeriodReport.objects.filter(

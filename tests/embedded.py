@@ -18,6 +18,7 @@ import sys
 
 def _setup(n: int) -> dict:
     from django.core.management import call_command
+    from django.utils import timezone
 
     from academies.models import Academy
     from stemnet.reference import load_municipalities
@@ -66,7 +67,10 @@ def _setup(n: int) -> dict:
         AwardLine(award=a, municipality_id="44021", child_minutes=600, amount_cents=100_000)
         for a in awards
     )
-    period.status = PeriodStatus.APPROVED
+    rp = period.reporting_period
+    rp.closed_at = timezone.now()  # reporting closed, then the stages after it
+    rp.save()
+    period.stage = PeriodStatus.APPROVED
     period.approved_run = run
     period.save()
     return {"awards": [a.pk for a in awards]}

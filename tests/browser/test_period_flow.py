@@ -23,7 +23,7 @@ from subsidies.models import Award, AwardLetter, LetterFailure
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import login
 from tests.factories import FAST_PASSWORD_HASHERS, PASSWORD, make_staff
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 from tests.subsidies.test_jobs import _inject_letter_failure, _remove_letter_failure
 from tests.workers import database_url, private_queue, start_worker, stop_worker
 

@@ -24,7 +24,7 @@ from subsidies.models import (
     PeriodStatus,
     RunStatus,
 )
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 from tests.workers import unreachable_broker
 
 pytestmark = pytest.mark.django_db

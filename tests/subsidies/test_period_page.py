@@ -16,7 +16,7 @@ from subsidies import scheme, services
 from subsidies.letters import _explanation, letter_html
 from subsidies.models import Award, PeriodStatus
 from tests.factories import make_member
-from tests.factories_subsidies import closed_period, network
+from tests.factories.subsidies import closed_period, network
 
 pytestmark = pytest.mark.django_db
 
