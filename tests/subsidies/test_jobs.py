@@ -4,6 +4,7 @@ and can be restarted at once, a letter that fails is shown with its error and re
 the payment export and the ZIP wait until every letter exists."""
 
 import ast
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from subsidies.models import (
     RunStatus,
 )
 from tests.factories.subsidies import closed_period, network
+from tests.subsidies.test_calculation import _close
 from tests.workers import unreachable_broker
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +80,26 @@ def _calculate_and_approve(period, staff, capture):
     period.refresh_from_db()
     services.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
     return Period.objects.get(pk=period.pk)
+
+
+@contextmanager
+def executor_alive(run):
+    """On PostgreSQL a live executor holds the run's advisory lock: hold it for the test."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    import psycopg2
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    executor = psycopg2.connect(**params)
+    try:
+        executor.cursor().execute(
+            "SELECT pg_advisory_lock(%s, %s)", [services.RUN_LOCK_NAMESPACE, run.pk]
+        )
+        yield
+    finally:
+        executor.close()
 
 
 def _page(client, period):
@@ -158,14 +180,15 @@ def test_a_run_whose_heartbeat_stopped_shows_as_interrupted_and_restarts_at_once
 
 
 def test_a_run_with_a_fresh_heartbeat_still_blocks_a_second_start(period_and_staff, client):
-    if connection.vendor == "postgresql":
-        pytest.skip("on PostgreSQL the free advisory lock already says it is interrupted")
     period, staff = period_and_staff
-    CalculationRun.objects.create(
+    run = CalculationRun.objects.create(
         period=period, status=RunStatus.RUNNING, progress=40, heartbeat_at=timezone.now()
     )
-    client.force_login(staff)
-    response = client.post(reverse("subsidies_staff:start_run", args=[period.code]), follow=True)
+    with executor_alive(run):
+        client.force_login(staff)
+        response = client.post(
+            reverse("subsidies_staff:start_run", args=[period.code]), follow=True
+        )
     assert "Er loopt al een berekening" in response.content.decode()
     assert "Bezig" in response.content.decode()
 
@@ -266,7 +289,7 @@ def test_a_failed_letter_is_shown_retried_and_holds_back_the_exports(
         assert url in page
         response = client.get(url)
         assert response.status_code == 200
-        response.close()
+        _close(response)
 
 
 def test_a_transient_database_error_is_retried(
@@ -293,11 +316,29 @@ def test_a_transient_database_error_is_retried(
     assert AwardLetter.objects.count() == 3 and not LetterFailure.objects.exists()
 
 
-def test_the_embedded_sqlite_default_is_safe_for_its_own_worker(settings):
-    """The run command's database: WAL, a busy timeout and immediate transactions."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the embedded default is SQLite")
-    options = settings.DATABASES["default"]["OPTIONS"]
+def test_the_embedded_sqlite_default_is_safe_for_its_own_worker(tmp_path):
+    """The run command's database (no DATABASE_URL): WAL, a busy timeout and immediate
+    transactions, read from the settings as a fresh process without servers sees them."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["STEMNET_VAR_DIR"] = str(tmp_path)
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "stemnet.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    options = json.loads(done.stdout.strip().splitlines()[-1])
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 20
     assert "journal_mode=WAL" in options["init_command"]

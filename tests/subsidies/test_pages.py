@@ -2,6 +2,7 @@
 frozen admin, the ZIP of all letters, re-rendering, exports and constant query counts."""
 
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from subsidies.templatetags.cents import euro, points
 from tests.factories import make_member, make_staff
 from tests.factories.subsidies import closed_period, network
 from tests.subsidies.test_calculation import _close
+from tests.subsidies.test_jobs import executor_alive
 
 pytestmark = pytest.mark.django_db
 
@@ -178,10 +180,11 @@ def test_staff_see_the_progress_of_a_running_calculation(municipalities, client)
         period=period, status=RunStatus.RUNNING, progress=40, heartbeat_at=timezone.now()
     )
     client.force_login(staff)
-    page = client.get(period.get_absolute_url()).content.decode()
     status_url = reverse("subsidies_staff:progress", args=[period.code])
-    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
-    fragment = client.get(status_url).content.decode()
+    with executor_alive(run):
+        page = client.get(period.get_absolute_url()).content.decode()
+        assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
+        fragment = client.get(status_url).content.decode()
     assert 'value="40"' in fragment and "Bezig" in fragment and "hx-trigger" in fragment
     assert "hx-swap-oob" not in fragment  # while it runs only the progress changes
     CalculationRun.objects.filter(pk=run.pk).update(
@@ -191,11 +194,8 @@ def test_staff_see_the_progress_of_a_running_calculation(municipalities, client)
     assert "hx-trigger" not in fragment  # polling stops
     assert "Klaar" in fragment and "EUR 12,34" in fragment
     # ... and the parts the run changed come along: badge, next step, results.
-    for part in ['id="period-status"', 'id="period-steps"', 'id="period-results"']:
-        assert f'{part} class="badge" hx-swap-oob="true"' in fragment or (
-            f'{part} aria-labelledby="steps" hx-swap-oob="true"' in fragment
-            or f'{part} hx-swap-oob="true"' in fragment
-        ), part
+    for part in ["period-status", "period-steps", "period-results"]:
+        assert re.search(rf'id="{part}"[^>]* hx-swap-oob="true"', fragment), part
     CalculationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
     assert "Er werd niets bewaard" in client.get(status_url).content.decode()
     member = make_member()
