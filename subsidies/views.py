@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from academies.selectors.organisation import academies_by_id
 from stemnet.decorators import staff_required
@@ -110,6 +110,7 @@ def period_detail(request, code):
 
 
 @staff_required
+@require_GET
 def period_progress(request, code):
     """htmx, polled while a calculation or the letters are under way: the progress; once
     the job is over also the status badge, the next step and the results (out of band)."""
