@@ -8,7 +8,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from academies.models import MemberRole, Membership
+from academies.selectors.organisation import contact_name
 
 from . import scheme
 from .models import Award
@@ -31,16 +31,8 @@ def _explanation(award: Award, lines, parameters: dict) -> dict:
 
 
 def addressee(academy) -> str:
-    """Whom the letter greets: the academy's first admin with a name, else its admin."""
-    for first, last in (
-        Membership.objects.filter(academy=academy, role=MemberRole.ADMIN)
-        .order_by("joined_at", "pk")
-        .values_list("user__first_name", "user__last_name")
-    ):
-        name = f"{first} {last}".strip()
-        if name:
-            return name
-    return "beheerder"
+    """Whom the letter greets: the academy's contact person, else its admin."""
+    return contact_name(academy) or "beheerder"
 
 
 def letter_context(award: Award) -> dict:

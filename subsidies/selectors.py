@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -180,15 +180,6 @@ def academies_without_letter(period, limit: int = 21):
 def period_reports(period):
     """Recognised academies of the period with their period report's submission (if any),
     not submitted first."""
-    from academies.models import PeriodReport
-    from academies.selectors.recognition import recognised_academies
+    from academies.selectors.periods import recognised_with_report
 
-    rp = period.reporting_period
-    submitted = PeriodReport.objects.filter(
-        period=rp, academy=OuterRef("pk"), submitted_at__isnull=False
-    ).values("submitted_at")[:1]
-    return (
-        recognised_academies(on=rp.end_date)
-        .annotate(report_submitted_at=Subquery(submitted))
-        .order_by(F("report_submitted_at").asc(nulls_first=True), "name", "pk")
-    )
+    return recognised_with_report(period.reporting_period)

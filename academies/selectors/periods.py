@@ -48,3 +48,20 @@ def locked_ranges(academy_id: int) -> list[tuple[date, date]]:
         | Q(reports__academy_id=academy_id, reports__submitted_at__isnull=False)
     ).distinct()
     return [(p.start_date, p.end_date) for p in periods]
+
+
+def recognised_with_report(period: ReportingPeriod):
+    """The academies recognised at the period's end, each with ``report_submitted_at`` (None
+    when its period report was not submitted), those without a report first."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from .recognition import recognised_academies
+
+    submitted = PeriodReport.objects.filter(
+        period=period, academy=OuterRef("pk"), submitted_at__isnull=False
+    ).values("submitted_at")[:1]
+    return (
+        recognised_academies(on=period.end_date)
+        .annotate(report_submitted_at=Subquery(submitted))
+        .order_by(F("report_submitted_at").asc(nulls_first=True), "name", "pk")
+    )
