@@ -109,8 +109,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is only the zero-setup default; a busy timeout lets web and worker share it.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # SQLite is only the zero-setup default, shared by the web server and the run command's
+    # worker (two processes writing). WAL lets readers go on while one writes; IMMEDIATE
+    # takes the write lock when a transaction begins, so a writer waits (up to the busy
+    # timeout) instead of failing with "database is locked" when it upgrades a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -258,6 +265,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Reporting ----------------------------------------------------------------------------
 EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "72"))
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
+# A running calculation's worker writes a heartbeat this often; a run whose heartbeat is
+# older than the timeout (or, on PostgreSQL, whose advisory lock is free) was interrupted.
+# Letters count as interrupted when none was rendered or failed for that long.
+SUBSIDY_HEARTBEAT_SECONDS = int(os.environ.get("SUBSIDY_HEARTBEAT_SECONDS", "5"))
+SUBSIDY_HEARTBEAT_TIMEOUT = int(os.environ.get("SUBSIDY_HEARTBEAT_TIMEOUT", "60"))
 
 # --- Security (production) ----------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG

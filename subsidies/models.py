@@ -66,6 +66,9 @@ class Period(models.Model):
     approved_run = models.OneToOneField(
         "CalculationRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When staff last asked for (some of) the approved run's letters: the letters job is
+    # running while letters are missing and something happened since (a heartbeat).
+    letters_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reporting_period__start_date"]
@@ -146,6 +149,7 @@ class CalculationRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # written by the executor
     finished_at = models.DateTimeField(null=True, blank=True)
     parameters = models.JSONField(default=dict)
     fingerprint = models.CharField(max_length=64, blank=True)
@@ -242,3 +246,19 @@ class AwardLetter(models.Model):
 
     def __str__(self) -> str:
         return self.award.reference
+
+
+class LetterFailure(models.Model):
+    """A letter that could not be rendered after its retries, with the error: shown to staff
+    until a retry renders it (then this row goes)."""
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="letter_failure")
+    error = models.TextField()
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("mislukte brief")
+        verbose_name_plural = _("mislukte brieven")
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.error[:60]}"

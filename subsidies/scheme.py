@@ -30,6 +30,39 @@ class Parameters:
             raise ValueError("spread bonus and its cap are not negative")
 
 
+def parameters_from_json(data: Mapping) -> Parameters:
+    """The parameters a run stored (its ``parameters`` JSON) back as exact values."""
+    rate = data.get("rate_cap_cents")
+    return Parameters(
+        budget_cents=int(data.get("budget_cents", 0)),
+        rate_cap_cents=None if rate is None else Fraction(rate),
+        academy_cap_cents=data.get("academy_cap_cents"),
+        min_kind_hours=Fraction(data.get("min_kind_hours", "0")),
+        priority_weights={k: Fraction(v) for k, v in data.get("priority_weights", {}).items()},
+        spread_bonus=Fraction(data.get("spread_bonus", "0")),
+        spread_cap=Fraction(data.get("spread_cap", "0")),
+    )
+
+
+@dataclass(frozen=True)
+class Points:
+    """How an academy's points come about (step 2 of the scheme)."""
+
+    weighted_kind_hours: Fraction  # sum over g of K(a,g) × w(g)
+    spread_bonus: Fraction  # min(s × (n(a) − 1), S)
+    points: Fraction  # weighted × (1 + bonus)
+
+
+def points_of(kind_hours_by_municipality: Mapping[str, Fraction], params: Parameters) -> Points:
+    """P(a) from K(a,g): the one place the points rule is written (calculation and letter)."""
+    reached = {g: k for g, k in kind_hours_by_municipality.items() if k > 0}
+    weighted = sum(
+        (k * params.priority_weights.get(g, Fraction(1)) for g, k in reached.items()), Fraction(0)
+    )
+    bonus = min(params.spread_bonus * max(len(reached) - 1, 0), params.spread_cap)
+    return Points(weighted_kind_hours=weighted, spread_bonus=bonus, points=weighted * (1 + bonus))
+
+
 @dataclass(frozen=True)
 class Award:
     academy_id: int
@@ -118,10 +151,7 @@ def calculate(rows: Iterable[tuple[int, str, int]], params: Parameters) -> Outco
         a: {g: k * params.priority_weights.get(g, Fraction(1)) for g, k in hours[a].items()}
         for a in qualifying
     }
-    points = {}
-    for a in qualifying:
-        spread = min(params.spread_bonus * (len(hours[a]) - 1), params.spread_cap)
-        points[a] = sum(weight[a].values(), Fraction(0)) * (1 + spread)
+    points = {a: points_of(hours[a], params).points for a in qualifying}
 
     caps: dict[int, int | None] = {}
     for a in qualifying:

@@ -1,10 +1,14 @@
 """Reads for subsidy pages."""
 
-from django.db.models import Count, F, Sum
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from stemnet.roles import has_staff_powers
 
-from .models import Award, AwardLetter, Period, RunStatus
+from .models import Award, AwardLetter, CalculationRun, LetterFailure, Period, RunStatus
 
 
 def periods():
@@ -16,7 +20,7 @@ def periods():
 def awards_of(run):
     return (
         Award.objects.filter(run=run)
-        .select_related("academy", "letter")
+        .select_related("academy", "letter", "letter_failure")
         .annotate(municipality_count=Count("lines"))
         .order_by("-amount_cents", "academy_id")
     )
@@ -36,13 +40,6 @@ def run_is_stale(period, run) -> bool:
         and run.status == RunStatus.SUCCEEDED
         and parameters_changed_since(period, run)
     )
-
-
-def letters_done(period) -> int | None:
-    """How many letters of the approved run exist (None before approval)."""
-    if not period.is_frozen:
-        return None
-    return AwardLetter.objects.filter(award__run=period.approved_run_id).count()
 
 
 def academies_without_iban(period, limit: int = 21):
@@ -86,3 +83,123 @@ def approved_amounts_by_academy(academy_ids, codes) -> dict[tuple[int, str], int
         run__period__reporting_period__code__in=codes,
     ).values_list("academy_id", "run__period__reporting_period__code", "amount_cents")
     return {(academy_id, code): cents for academy_id, code, cents in rows}
+
+
+# --- What the period page shows about its background jobs --------------------------------
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A calculation run as the page shows it: 'interrupted' when its worker is gone."""
+
+    run: CalculationRun
+    state: str  # queued, running, interrupted, succeeded, failed
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ("queued", "running")
+
+    @property
+    def label(self) -> str:
+        if self.state == "interrupted":
+            return gettext("Onderbroken")
+        return self.run.get_status_display()
+
+
+def run_view(run) -> RunView | None:
+    from .services import run_was_interrupted
+
+    if run is None:
+        return None
+    state = "interrupted" if run_was_interrupted(run) else run.status
+    return RunView(run=run, state=state)
+
+
+@dataclass(frozen=True)
+class LettersProgress:
+    """The letters of the approved run: how many exist, failed, are still to come."""
+
+    requested: bool
+    total: int
+    done: int
+    failures: list  # LetterFailure rows with their award's academy
+    last_activity: object
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done - self.failed
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.done
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def is_active(self) -> bool:
+        """Letters are still being made: some are to come and the worker did something
+        within the heartbeat timeout."""
+        from .services import heartbeat_timeout
+
+        return (
+            self.requested
+            and self.pending > 0
+            and self.last_activity is not None
+            and self.last_activity >= timezone.now() - heartbeat_timeout()
+        )
+
+    @property
+    def interrupted(self) -> bool:
+        return self.requested and self.pending > 0 and not self.is_active
+
+
+def letters_progress(period) -> LettersProgress | None:
+    """None before approval."""
+    if not period.is_frozen or period.approved_run_id is None:
+        return None
+    run_id = period.approved_run_id
+    letters = AwardLetter.objects.filter(award__run=run_id).aggregate(
+        n=Count("id"), last=Max("rendered_at")
+    )
+    failures = list(
+        LetterFailure.objects.filter(award__run=run_id)
+        .select_related("award__academy")
+        .order_by("award__academy__name", "pk")
+    )
+    moments = [
+        m
+        for m in [period.letters_requested_at, letters["last"]] + [f.failed_at for f in failures]
+        if m is not None
+    ]
+    return LettersProgress(
+        requested=period.letters_requested_at is not None,
+        total=Award.objects.filter(run=run_id).count(),
+        done=letters["n"],
+        failures=failures,
+        last_activity=max(moments) if moments else None,
+    )
+
+
+def academies_without_letter(period, limit: int = 21):
+    """Names of approved academies whose letter does not exist (yet)."""
+    if period.approved_run_id is None:
+        return ()
+    return (
+        Award.objects.filter(run=period.approved_run_id, letter__isnull=True)
+        .values_list("academy__name", flat=True)
+        .order_by("academy__name")[:limit]
+    )
+
+
+def period_reports(period):
+    """Recognised academies of the period with their period report's submission (if any),
+    not submitted first."""
+    from academies.selectors.periods import recognised_with_report
+
+    return recognised_with_report(period.reporting_period)

@@ -2,12 +2,15 @@
 
 import hashlib
 import json
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,14 +23,17 @@ from academies.services.periods import (
 )
 from partnerships.selectors import academies_in_funded_budget
 from stemnet.audit import record
+from stemnet.models import AuditEvent
 from stemnet.permissions import require
 
-from . import scheme
+from . import jobs, scheme
 from .models import (
     SUBSIDY_STAGES,
     Award,
+    AwardLetter,
     AwardLine,
     CalculationRun,
+    LetterFailure,
     Period,
     PeriodStatus,
     PeriodTransition,
@@ -56,7 +62,7 @@ TRANSITIONS = {
     (S.CALCULATED, S.APPROVED): Step(STAFF),
     (S.APPROVED, S.LETTERS_SENT): Step(SYSTEM),  # the last letter of the run exists
 }
-STALE_AFTER = timedelta(minutes=35)  # longer than the task's hard time limit
+STALE_AFTER = timedelta(minutes=35)  # a queued run's message is lost: longer than any wait
 # PostgreSQL advisory locks (namespace, run id) held by the process executing a run: when
 # that process dies its connection closes and the lock goes, so a run left 'running'
 # without its lock was interrupted and may be started again at once.
@@ -77,30 +83,41 @@ def _release_run_lock(run_id: int) -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, run_id])
 
 
+def heartbeat_timeout() -> timedelta:
+    return timedelta(seconds=settings.SUBSIDY_HEARTBEAT_TIMEOUT)
+
+
+def run_was_interrupted(run: CalculationRun, now=None) -> bool:
+    """A running run whose executor is gone: its heartbeat is older than the timeout, or
+    (PostgreSQL) nobody holds its advisory lock. Reads only; start_run marks it."""
+    if run.status != RunStatus.RUNNING:
+        return False
+    now = now or timezone.now()
+    beat = run.heartbeat_at or run.started_at or run.created_at
+    if beat < now - heartbeat_timeout():
+        return True
+    if connection.vendor == "postgresql" and _try_run_lock(run.pk):
+        _release_run_lock(run.pk)
+        return True
+    return False
+
+
 def _fail_interrupted_runs(period: Period) -> None:
     """Mark the period's active runs whose executor is gone as failed: queued ones after
-    STALE_AFTER (their message was lost), running ones as soon as nobody holds their lock
-    (the worker was killed; its transaction rolled back, so no award of it exists)."""
+    STALE_AFTER (their message was lost), running ones as soon as their heartbeat stopped
+    or nobody holds their lock (the worker was killed; its transaction rolled back, so no
+    award of it exists)."""
     now = timezone.now()
     CalculationRun.objects.filter(
-        period=period,
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-        created_at__lt=now - STALE_AFTER,
+        period=period, status=RunStatus.QUEUED, created_at__lt=now - STALE_AFTER
     ).update(status=RunStatus.FAILED, error="Verlopen: de worker antwoordde niet.", finished_at=now)
-    if connection.vendor != "postgresql":
-        return
-    for run_id in CalculationRun.objects.filter(
-        period=period, status=RunStatus.RUNNING
-    ).values_list("pk", flat=True):
-        if _try_run_lock(run_id):
-            try:
-                CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-                    status=RunStatus.FAILED,
-                    error="Onderbroken: het proces van de worker stopte.",
-                    finished_at=now,
-                )
-            finally:
-                _release_run_lock(run_id)
+    for run in CalculationRun.objects.filter(period=period, status=RunStatus.RUNNING):
+        if run_was_interrupted(run, now):
+            CalculationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED,
+                error="Onderbroken: het proces van de worker stopte.",
+                finished_at=now,
+            )
 
 
 class SubsidyError(Exception):
@@ -273,11 +290,20 @@ def preview(period: Period, overrides: dict | None = None) -> scheme.Outcome:
     return scheme.calculate(input_rows(period), parameters_of(period, overrides))
 
 
-@transaction.atomic
 def start_run(*, actor, period: Period, enqueue: bool = True) -> CalculationRun:
     """Queue a calculation; a second one while one is queued or running is refused by the
-    database's partial unique index. ``enqueue=False``: the caller executes it itself
+    database's partial unique index. The worker gets it once the run is committed; when the
+    broker cannot take it, the run and its audit row are taken back and SubsidyError says
+    so (a new start is possible at once). ``enqueue=False``: the caller executes it itself
     (``manage.py compute_subsidies``)."""
+    run, event = _create_run(actor=actor, period=period)
+    if enqueue:
+        transaction.on_commit(lambda: _hand_over_run(run.pk, event.pk))
+    return run
+
+
+@transaction.atomic
+def _create_run(*, actor, period: Period) -> tuple[CalculationRun, AuditEvent]:
     _may_manage(actor)
     period = _locked_period(period.pk)
     if period.status not in (S.CLOSED, S.CALCULATED):
@@ -296,16 +322,52 @@ def start_run(*, actor, period: Period, enqueue: bool = True) -> CalculationRun:
             _("Er loopt al een berekening voor periode %(code)s. Wacht tot die klaar is.")
             % {"code": period.code}
         ) from error
-    record(actor=actor, action="calculation.started", obj=run)
-    if enqueue:
-        from .tasks import run_calculation
+    return run, record(actor=actor, action="calculation.started", obj=run)
 
-        transaction.on_commit(lambda: run_calculation.delay(run.pk))
-    return run
+
+def _hand_over_run(run_id: int, event_id: int) -> None:
+    try:
+        jobs.enqueue(jobs.CALCULATION, run_id)
+    except jobs.JobNotQueued as error:
+        with transaction.atomic():  # the worker never heard of it: nothing to keep
+            AuditEvent.objects.filter(pk=event_id).delete()
+            CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).delete()
+        raise SubsidyError(str(error)) from error
 
 
 def _progress(run: CalculationRun, value: int) -> None:
-    CalculationRun.objects.filter(pk=run.pk).update(progress=value)
+    CalculationRun.objects.filter(pk=run.pk).update(progress=value, heartbeat_at=timezone.now())
+
+
+@contextmanager
+def _heartbeat(run_id: int):
+    """While the body runs, a thread writes the run's heartbeat every few seconds (its own
+    connection): a long snapshot or calculation does not look like a dead worker."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.SUBSIDY_HEARTBEAT_SECONDS):
+                try:
+                    CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    pass  # the database is busy: the next beat will do
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-run-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=settings.SUBSIDY_HEARTBEAT_SECONDS + 5)
+
+
+class _Superseded(Exception):
+    """The run was marked interrupted while this process still computed it."""
 
 
 def execute_run(run_id: int) -> CalculationRun | None:
@@ -316,7 +378,8 @@ def execute_run(run_id: int) -> CalculationRun | None:
     if not _try_run_lock(run_id):
         return None  # another process is executing it
     try:
-        return _execute_locked(run_id)
+        with _heartbeat(run_id):
+            return _execute_locked(run_id)
     finally:
         _release_run_lock(run_id)
 
@@ -325,7 +388,12 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
     started = time.perf_counter()
     claimed = CalculationRun.objects.filter(
         pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-    ).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=5)
+    ).update(
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        progress=5,
+    )
     if not claimed:
         return None
     run = CalculationRun.objects.select_related("period__reporting_period").get(pk=run_id)
@@ -335,6 +403,8 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
         outcome = scheme.calculate(rows, params)
         _progress(run, 70)
         with transaction.atomic():
+            if not CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists():
+                raise _Superseded  # staff restarted it meanwhile: store nothing
             _store(run, outcome)
             run.status = RunStatus.SUCCEEDED
             run.progress = 100
@@ -357,6 +427,8 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
                 obj=run,
                 payload={"total_cents": outcome.total_cents},
             )
+    except _Superseded:
+        return None
     except Exception as error:
         CalculationRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
@@ -410,21 +482,51 @@ def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
     )
 
 
+def send_letters(*, actor, period: Period, only_missing: bool = False) -> int:
+    """Render (or re-render) the letters of the approved run, one task each: all of them,
+    or ``only_missing`` those that do not exist yet (failed or interrupted ones). When the
+    broker cannot take the job, its audit row is taken back and SubsidyError says so."""
+    period, award_ids, event, previous = _request_letters(
+        actor=actor, period=period, only_missing=only_missing
+    )
+    if award_ids:
+        transaction.on_commit(lambda: _hand_over_letters(period.pk, award_ids, event, previous))
+    return len(award_ids)
+
+
 @transaction.atomic
-def send_letters(*, actor, period: Period) -> int:
-    """Render (or re-render) every letter of the approved run, one task each."""
+def _request_letters(*, actor, period: Period, only_missing: bool):
     _may_manage(actor)
     period = _locked_period(period.pk)
     if not period.is_frozen or period.approved_run_id is None:
         raise SubsidyError(_("Keur de bedragen eerst goed; daarna kunnen de brieven vertrekken."))
-    award_ids = list(period.approved_run.awards.values_list("pk", flat=True))
-    record(actor=actor, action="letters.requested", obj=period, payload={"count": len(award_ids)})
-    from celery import group
+    awards = Award.objects.filter(run=period.approved_run_id)
+    if only_missing:
+        awards = awards.filter(letter__isnull=True)
+    award_ids = list(awards.order_by("pk").values_list("pk", flat=True))
+    if not award_ids:
+        return period, [], None, period.letters_requested_at
+    previous = period.letters_requested_at
+    LetterFailure.objects.filter(award_id__in=award_ids).delete()  # they are tried again
+    period.letters_requested_at = timezone.now()
+    period.save(update_fields=["letters_requested_at"])
+    event = record(
+        actor=actor,
+        action="letters.requested",
+        obj=period,
+        payload={"count": len(award_ids), "only_missing": only_missing},
+    )
+    return period, award_ids, event, previous
 
-    from .tasks import render_letter
 
-    transaction.on_commit(lambda: group(render_letter.s(pk) for pk in award_ids).apply_async())
-    return len(award_ids)
+def _hand_over_letters(period_id: int, award_ids: list[int], event, previous) -> None:
+    try:
+        jobs.enqueue(jobs.LETTERS, award_ids)
+    except jobs.JobNotQueued as error:
+        with transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).delete()
+            Period.objects.filter(pk=period_id).update(letters_requested_at=previous)
+        raise SubsidyError(str(error)) from error
 
 
 def render_letter(award_id: int) -> None:
@@ -434,7 +536,6 @@ def render_letter(award_id: int) -> None:
     from django.core.files.base import ContentFile
 
     from .letters import letter_html, render_pdf
-    from .models import AwardLetter
 
     award = Award.objects.select_related(
         "run__period__reporting_period", "academy__municipality"
@@ -453,6 +554,7 @@ def render_letter(award_id: int) -> None:
         first_time = letter.notified_at is None
         letter.notified_at = letter.notified_at or timezone.now()
         letter.save()
+        LetterFailure.objects.filter(award=award).delete()
         if first_time:
             emails = admin_emails(award.academy)
             transaction.on_commit(lambda: _notify(award, emails))
@@ -460,6 +562,14 @@ def render_letter(award_id: int) -> None:
         missing = award.run.awards.filter(letter__isnull=True).exists()
         if period.status == S.APPROVED and not missing:
             _move(actor=None, period=period, to=S.LETTERS_SENT)
+
+
+def record_letter_failure(award_id: int, error: BaseException) -> None:
+    """A letter that failed for good (after its retries): kept with its error for staff."""
+    LetterFailure.objects.update_or_create(
+        award_id=award_id,
+        defaults={"error": f"{type(error).__name__}: {error}"[:2000], "failed_at": timezone.now()},
+    )
 
 
 def _notify(award: Award, emails: list[str]) -> None:

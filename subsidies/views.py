@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from academies.selectors.organisation import academies_by_id
 from academies.selectors.periods import has_school_holidays
@@ -18,18 +18,21 @@ from stemnet.decorators import staff_required
 from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
 from stemnet.periods import HalfYear
 
-from . import services
+from . import services, whatif
 from .forms import ParametersForm, ReasonForm
-from .models import CalculationRun, PeriodStatus
+from .models import PeriodStatus
 from .selectors import (
     academies_without_iban,
+    academies_without_letter,
     awards_of,
     exclusions_of,
-    letters_done,
     letters_for_user,
+    letters_progress,
+    period_reports,
     periods,
     run_is_stale,
     run_totals,
+    run_view,
 )
 from .services import SubsidyError
 
@@ -48,6 +51,29 @@ def period_list(request):
         else:
             return redirect(period)
     return render(request, "subsidies/period_list.html", {"periods": periods()})
+
+
+def _live_context(period, request=None) -> dict:
+    """What the parts of the period page that a job changes need: the status badge, the
+    job's progress, the next step and the results."""
+    run = period.approved_run or period.runs.first()
+    page = request.GET.get("pagina") if request is not None else None
+    letters = letters_progress(period)
+    return {
+        "period": period,
+        "run": run,
+        "run_view": run_view(run),
+        "runs": [run_view(r) for r in period.runs.select_related("started_by")[:10]],
+        "stale": run_is_stale(period, run),
+        "awards": Paginator(awards_of(run), 50).get_page(page) if run else None,
+        "totals": run_totals(run) if run else None,
+        "letters": letters,
+        "without_letter": academies_without_letter(period)
+        if letters and not letters.complete
+        else (),
+        "without_iban": academies_without_iban(period),
+        "Status": PeriodStatus,
+    }
 
 
 @staff_required
@@ -69,29 +95,32 @@ def period_detail(request, code):
             else:
                 messages.success(request, _("Parameters bewaard."))
                 return redirect(period)
-    run = period.approved_run or period.runs.first()
-    awards = Paginator(awards_of(run), 50).get_page(request.GET.get("pagina")) if run else None
+    recognised = period_reports(period)
+    reports = Paginator(recognised, 50).get_page(request.GET.get("rapporten"))
     return render(
         request,
         "subsidies/period_detail.html",
         {
-            "period": period,
+            **_live_context(period, request),
             "form": form,
             "reason_form": ReasonForm(),
-            "run": run,
-            "runs": period.runs.select_related("started_by")[:10],
-            "stale": run_is_stale(period, run),
-            "awards": awards,
-            "totals": run_totals(run) if run else None,
-            "letters_done": letters_done(period),
-            "without_iban": academies_without_iban(period),
+            "reports": reports,
+            "submitted_count": recognised.filter(report_submitted_at__isnull=False).count(),
             "exclusions": exclusions_of(period),
             "holidays_missing": not has_school_holidays(
                 period.reporting_period.start_date, period.reporting_period.end_date
             ),
-            "Status": PeriodStatus,
         },
     )
+
+
+@staff_required
+@require_GET
+def period_progress(request, code):
+    """htmx, polled while a calculation or the letters are under way: the progress; once
+    the job is over also the status badge, the next step and the results (out of band)."""
+    period = _period(code)
+    return render(request, "subsidies/partials/period_progress.html", _live_context(period))
 
 
 @staff_required
@@ -101,6 +130,15 @@ def period_transition(request, code, to):
     if to == PeriodStatus.APPROVED and not request.POST.get("confirm"):
         messages.error(
             request, _("Vink de bevestiging aan: goedgekeurde bedragen liggen definitief vast.")
+        )
+        return redirect(period)
+    if to == PeriodStatus.CLOSED and not request.POST.get("confirm"):
+        messages.error(
+            request,
+            _(
+                "Vink de bevestiging aan: na het afsluiten kunnen academies hun gegevens van "
+                "deze periode niet meer wijzigen."
+            ),
         )
         return redirect(period)
     try:
@@ -131,13 +169,6 @@ def start_run(request, code):
 
 
 @staff_required
-def run_status(request, code, run_id):
-    """htmx: the progress of a run, polled while it is queued or running."""
-    run = get_object_or_404(CalculationRun, pk=run_id, period__reporting_period__code=code)
-    return render(request, "subsidies/partials/run_status.html", {"run": run, "period": run.period})
-
-
-@staff_required
 @require_POST
 def what_if(request, code):
     """htmx: the distribution for the submitted parameters, without storing anything."""
@@ -147,20 +178,18 @@ def what_if(request, code):
         # 200, not 422: htmx swaps only successful responses in, and the errors must show.
         return render(request, "subsidies/partials/what_if.html", {"form": form})
     outcome = services.preview(period, form.overrides())
-    ranked = sorted(outcome.awards, key=lambda a: (-a.amount_cents, a.academy_id))
-    names = {
-        pk: academy.name
-        for pk, academy in academies_by_id(a.academy_id for a in ranked[:10] + ranked[-10:]).items()
-    }
+    rows = whatif.compare(services.preview(period), outcome)
+    names = {pk: a.name for pk, a in academies_by_id(r.academy_id for r in rows).items()}
     municipalities = {g for a in outcome.awards for g in a.by_municipality}
     return render(
         request,
         "subsidies/partials/what_if.html",
         {
             "outcome": outcome,
-            "top": ranked[:10],
-            "bottom": ranked[-10:][::-1] if len(ranked) > 10 else [],
+            "rows": rows,
             "names": names,
+            "bars": whatif.distribution([a.amount_cents for a in outcome.awards]),
+            "changed": sum(1 for r in rows if r.change_cents),
             "municipalities": len(municipalities),
             "form": form,
         },
@@ -198,6 +227,49 @@ def send_letters(request, code):
     return redirect(period)
 
 
+@staff_required
+@require_POST
+def retry_letters(request, code):
+    """Make the letters that do not exist yet (failed or interrupted), and only those."""
+    period = _period(code)
+    try:
+        n = services.send_letters(actor=request.user, period=period, only_missing=True)
+    except SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        if n:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s ontbrekende brief wordt opnieuw opgemaakt.",
+                    "%(n)s ontbrekende brieven worden opnieuw opgemaakt.",
+                    n,
+                )
+                % {"n": n},
+            )
+        else:
+            messages.info(request, _("Alle brieven bestaan al."))
+    return redirect(period)
+
+
+def _held_back(request, period):
+    """The payment export and the ZIP wait until every letter exists: a redirect to the
+    period page saying which are missing, or None."""
+    missing = list(academies_without_letter(period))
+    if not missing:
+        return None
+    names = ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
+    messages.error(
+        request,
+        _(
+            "Nog niet alle brieven bestaan; de betalingsexport en de ZIP komen beschikbaar "
+            "zodra ze er allemaal zijn. Ontbreekt: %(names)s."
+        )
+        % {"names": names},
+    )
+    return redirect(period)
+
+
 EXPORT_HEADER = ["kbo", "naam", "iban", "bedrag_eur", "referentie"]
 
 
@@ -217,6 +289,8 @@ def export_awards(request, code, fmt):
     period = _period(code)
     if period.approved_run_id is None:
         raise Http404
+    if held := _held_back(request, period):
+        return held
     if fmt == "xlsx":
         content = write_xlsx(_export_rows(period), EXPORT_HEADER, f"betalingen {code}")
         content_type = XLSX_CONTENT_TYPE
@@ -234,6 +308,8 @@ def letters_zip(request, code):
     period = _period(code)
     if period.approved_run_id is None:
         raise Http404
+    if held := _held_back(request, period):
+        return held
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
         for letter in letters_for_user(request.user).filter(award__run=period.approved_run_id):

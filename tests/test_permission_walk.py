@@ -367,9 +367,13 @@ EXPECTED = {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
         "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
     },
-    "subsidies_staff:run_status": {
+    "subsidies_staff:progress": {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
-        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "subsidies_staff:retry_letters": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 302, LOGIN),
     },
     "subsidies_staff:send_letters": {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
@@ -683,7 +687,8 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "subsidies_staff:period": {"code": period.code},
         "subsidies_staff:transition": {"code": open_period.code, "to": PeriodStatus.CLOSED},
         "subsidies_staff:start_run": {"code": period.code},
-        "subsidies_staff:run_status": {"code": period.code, "run_id": run.pk},
+        "subsidies_staff:progress": {"code": period.code},
+        "subsidies_staff:retry_letters": {"code": period.code},
         "subsidies_staff:what_if": {"code": period.code},
         "subsidies_staff:send_letters": {"code": period.code},
         "subsidies_staff:letters_zip": {"code": period.code},

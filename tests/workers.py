@@ -70,9 +70,15 @@ def _forget_queue(redis_url: str, name: str) -> None:
         client.close()
 
 
-def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
-    """Start `celery -A stemnet worker` on ``queue`` with ``env`` on top of ours."""
+def start_worker(
+    env: dict, queue: str = "celery", *, pool: str = "solo", concurrency: int = 1, drop=()
+) -> subprocess.Popen:
+    """Start `celery -A stemnet worker` on ``queue`` with ``env`` on top of ours (without
+    the variables named in ``drop``)."""
     fd, path = tempfile.mkstemp(prefix=f"{queue}-", suffix=".log")
+    # The worker imports the real settings (pytest's tests/settings.py is for this process).
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "stemnet.settings", "DEBUG": "true"}
+    environment = {k: v for k, v in {**base, **env}.items() if k not in drop}
     with os.fdopen(fd, "w") as log:
         worker = subprocess.Popen(
             [
@@ -82,7 +88,8 @@ def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
                 "-A",
                 "stemnet",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -91,12 +98,7 @@ def start_worker(env: dict, queue: str = "celery") -> subprocess.Popen:
                 f"--hostname={queue}@%h",
             ],
             cwd=ROOT,
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "stemnet.settings",
-                "DEBUG": "true",
-                **env,
-            },
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
@@ -121,3 +123,29 @@ def stop_worker(worker: subprocess.Popen) -> str:
     text = log.read_text()
     log.unlink()
     return text
+
+
+@contextmanager
+def unreachable_broker():
+    """Tasks are published (not run in-process) to a broker nobody listens on: what the web
+    process sees when Redis is down. Our connection and producer pools are set aside, so
+    nothing already connected can hide the failure."""
+    from unittest import mock
+
+    from kombu import Connection
+
+    def connection_for_write(*args, **kwargs):
+        return Connection("redis://127.0.0.1:1/0", connect_timeout=1)
+
+    conf = celery_app.conf
+    eager, propagates = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = False
+    try:
+        with (
+            mock.patch.object(celery_app, "connection_for_write", connection_for_write),
+            mock.patch.object(celery_app, "_pool", None),
+            mock.patch.object(celery_app.amqp, "_producer_pool", None),
+        ):
+            yield
+    finally:
+        conf.task_always_eager, conf.task_eager_propagates = eager, propagates

@@ -70,3 +70,15 @@ def admin_emails(academy) -> list[str]:
 def academies_by_id(ids) -> dict:
     """Academies by primary key, for pages that list results of other apps."""
     return Academy.objects.in_bulk(list(ids))
+
+
+def contact_name(academy) -> str:
+    """Whom to address at the academy: its first admin who gave a name ("" when none did)."""
+    for first, last in (
+        Membership.objects.filter(academy=academy, role=MemberRole.ADMIN)
+        .order_by("joined_at", "pk")
+        .values_list("user__first_name", "user__last_name")
+    ):
+        if name := f"{first} {last}".strip():
+            return name
+    return ""

@@ -74,3 +74,20 @@ def has_school_holidays(start: date, end: date) -> bool:
     without one is almost certainly a calendar staff forgot to enter, and its KIND-uren
     would count school-holiday weekdays as school hours."""
     return SchoolHoliday.objects.filter(start_date__lte=end, end_date__gte=start).exists()
+
+
+def recognised_with_report(period: ReportingPeriod):
+    """The academies recognised at the period's end, each with ``report_submitted_at`` (None
+    when its period report was not submitted), those without a report first."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from .recognition import recognised_academies
+
+    submitted = PeriodReport.objects.filter(
+        period=period, academy=OuterRef("pk"), submitted_at__isnull=False
+    ).values("submitted_at")[:1]
+    return (
+        recognised_academies(on=period.end_date)
+        .annotate(report_submitted_at=Subquery(submitted))
+        .order_by(F("report_submitted_at").asc(nulls_first=True), "name", "pk")
+    )

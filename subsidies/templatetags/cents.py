@@ -43,3 +43,10 @@ def points_cents(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def signed_euro(cents) -> str:
+    """A change in cents with its sign: 1250 → '+12,50', -5 → '-0,05', 0 → '0,00'."""
+    cents = int(cents)
+    return ("+" if cents > 0 else "") + euro(cents)

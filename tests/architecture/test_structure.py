@@ -72,7 +72,6 @@ def test_apps_import_only_from_the_apps_before_them():
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=True, reason="subsidies.services <-> subsidies.tasks, being broken up")
 def test_no_import_cycles():
     graph = _graph()
     cycles, state = [], {}

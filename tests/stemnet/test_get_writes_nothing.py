@@ -41,7 +41,8 @@ def _routes():
                 yield from walk(pattern, prefix + str(pattern.pattern), full)
             else:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield prefix + str(pattern.pattern), name
+                # An unnamed route (an old address that redirects) is known by its path.
+                yield prefix + str(pattern.pattern), name or prefix + str(pattern.pattern)
 
     return [
         (path, name) for path, name in walk(get_resolver()) if not path.startswith(SKIPPED_PREFIXES)
@@ -49,7 +50,7 @@ def _routes():
 
 
 def _kwargs(w):
-    a, code = w["academy"].pk, w["code"]
+    a, code, p = w["academy"].pk, w["code"], w["partnership"].pk
     return {
         "home": {},
         "healthz": {},
@@ -107,7 +108,8 @@ def _kwargs(w):
         "subsidies_staff:period": {"code": code},
         "subsidies_staff:transition": {"code": code, "to": "open"},
         "subsidies_staff:start_run": {"code": code},
-        "subsidies_staff:run_status": {"code": code, "run_id": w["run"].pk},
+        "subsidies_staff:progress": {"code": code},
+        "subsidies_staff:retry_letters": {"code": code},
         "subsidies_staff:what_if": {"code": code},
         "subsidies_staff:send_letters": {"code": code},
         "subsidies_staff:letters_zip": {"code": code},
@@ -118,6 +120,39 @@ def _kwargs(w):
         "reporting:staff_home": {},
         "reporting:statistics": {},
         "reporting:audit_log": {},
+        "favicon": {},
+        "academies/catalogus/": None,  # a redirect to the catalogue, by path
+        "partnerships:add_member": {"pk": p},
+        "partnerships:remove_member": {"pk": p, "member_pk": 999_999},
+        "partnerships:budget": {"pk": p},
+        "partnerships:requests": {},
+        "partnerships:new_request": {},
+        "partnerships:request": {"pk": 999_999},
+        "partnerships:withdraw_request": {"pk": 999_999},
+        "partnerships:decide_offer": {"pk": 999_999},
+        "partnerships_staff:create": {},
+        "partnerships_staff:edit": {"pk": p},
+        "reporting:academy_directory": {},
+        "reporting:dashboard": {},
+        "reporting:dashboard_list": {"figure": "academies"},
+        "reporting:downloads": {},
+        "reporting:downloads_status": {},
+        "reporting:start_export": {},
+        "reporting:download": {"pk": 999_999},
+        "reporting:catalogue": {},
+        "reporting:catalogue_academy": {"pk": a},
+        "reporting:catalogue_activity": {"pk": w["activity"].pk},
+        "reporting:uitdatabank_activity": {"pk": w["activity"].pk},
+        "reporting:uitdatabank_bulk": {},
+        "reporting:coverage_flanders": {},
+        "reporting:coverage_csv": {},
+        "reporting:coverage_xlsx": {},
+        "reporting:coverage_flanders_municipality": {"refnis": "44021"},
+        "reporting:coverage_priorities": {},
+        "reporting:coverage_region": {"pk": p},
+        "reporting:coverage_region_csv": {"pk": p},
+        "reporting:coverage_region_xlsx": {"pk": p},
+        "reporting:coverage_region_municipality": {"pk": p, "refnis": "44021"},
     }
 
 
@@ -166,7 +201,10 @@ def test_every_route_has_an_entry(world):
 
 def test_no_get_of_any_page_writes_for_any_role(client, world):
     table = _kwargs(world)
-    urls = [reverse(name, kwargs=table[name]) for _path, name in _routes()]
+    urls = [
+        "/" + path if table[name] is None else reverse(name, kwargs=table[name])
+        for path, name in _routes()
+    ]
     pages = 0
     for role, user in world["users"].items():
         client.logout()
@@ -179,7 +217,9 @@ def test_no_get_of_any_page_writes_for_any_role(client, world):
             writes = [
                 q["sql"]
                 for q in captured.captured_queries
-                if WRITE.match(q["sql"]) and "django_session" not in q["sql"]
+                if WRITE.match(q["sql"])
+                # the session, and the cache (the dashboard keeps computed figures there)
+                and not any(t in q["sql"] for t in ("django_session", "stemnet_cache"))
             ]
             assert not writes, (role, url, writes)
             pages += 1

@@ -2,6 +2,7 @@
 frozen admin, the ZIP of all letters, re-rendering, exports and constant query counts."""
 
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from subsidies.templatetags.cents import euro, points
 from tests.factories import make_member, make_staff
 from tests.factories.subsidies import closed_period, network
 from tests.subsidies.test_calculation import _close
+from tests.subsidies.test_jobs import executor_alive
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +148,14 @@ def test_a_period_goes_through_its_life_cycle_on_the_pages(municipalities, clien
     response = client.post(reverse("subsidies_staff:periods"), {"code": "2026-1"})
     period = Period.objects.get(reporting_period__code="2026-1")
     assert response.url == period.get_absolute_url()
-    client.post(reverse("subsidies_staff:transition", args=["2026-1", PeriodStatus.CLOSED]))
+    close = reverse("subsidies_staff:transition", args=["2026-1", PeriodStatus.CLOSED])
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert 'name="confirm"' in page.split(close)[1].split("</form>")[0]  # closing asks first
+    response = client.post(close, follow=True)
+    assert "Vink de bevestiging aan" in response.content.decode()
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPEN
+    client.post(close, {"confirm": "1"})
     period.refresh_from_db()
     assert period.status == PeriodStatus.CLOSED
     # Reopening needs a reason.
@@ -167,19 +176,26 @@ def test_a_period_goes_through_its_life_cycle_on_the_pages(municipalities, clien
 def test_staff_see_the_progress_of_a_running_calculation(municipalities, client):
     network(1)
     period, staff = closed_period()
-    run = CalculationRun.objects.create(period=period, status=RunStatus.RUNNING, progress=40)
+    run = CalculationRun.objects.create(
+        period=period, status=RunStatus.RUNNING, progress=40, heartbeat_at=timezone.now()
+    )
     client.force_login(staff)
-    page = client.get(period.get_absolute_url()).content.decode()
-    status_url = reverse("subsidies_staff:run_status", args=[period.code, run.pk])
-    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
-    fragment = client.get(status_url).content.decode()
+    status_url = reverse("subsidies_staff:progress", args=[period.code])
+    with executor_alive(run):
+        page = client.get(period.get_absolute_url()).content.decode()
+        assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
+        fragment = client.get(status_url).content.decode()
     assert 'value="40"' in fragment and "Bezig" in fragment and "hx-trigger" in fragment
+    assert "hx-swap-oob" not in fragment  # while it runs only the progress changes
     CalculationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED, progress=100, total_cents=1234, unspent_cents=0
     )
     fragment = client.get(status_url).content.decode()
     assert "hx-trigger" not in fragment  # polling stops
     assert "Klaar" in fragment and "EUR 12,34" in fragment
+    # ... and the parts the run changed come along: badge, next step, results.
+    for part in ["period-status", "period-steps", "period-results"]:
+        assert re.search(rf'id="{part}"[^>]* hx-swap-oob="true"', fragment), part
     CalculationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
     assert "Er werd niets bewaard" in client.get(status_url).content.decode()
     member = make_member()

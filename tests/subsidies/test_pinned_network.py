@@ -14,7 +14,7 @@ from academies.selectors.activities import period_summary, sessions_in_period
 from reporting.selectors import network_statistics
 from stemnet.models import Municipality
 from subsidies.letters import letter_html
-from subsidies.services import execute_run, start_run, transition
+from subsidies.services import execute_run, render_letter, start_run, transition
 from tests.factories import AcademyFactory
 from tests.factories.subsidies import closed_period
 
@@ -189,6 +189,8 @@ def test_payment_export_carries_each_academys_iban(pinned, client):
     run = start_run(actor=staff, period=period, enqueue=False)
     execute_run(run.pk)
     transition(actor=staff, period=period, to="approved")
+    for award_id in run.awards.values_list("pk", flat=True):  # the export waits for them
+        render_letter(award_id)
     client.force_login(staff)
     body = client.get(reverse("subsidies_staff:export_csv", args=[period.code])).content
     rows = {r[1]: r for r in csv.reader(io.StringIO(body.decode("utf-8")))}

@@ -13,7 +13,15 @@ from django.db import connection
 from pypdf import PdfReader
 
 from subsidies import services
-from subsidies.models import Award, AwardLetter, CalculationRun, PeriodStatus, RunStatus
+from subsidies.models import (
+    Award,
+    AwardLetter,
+    CalculationRun,
+    LetterFailure,
+    Period,
+    PeriodStatus,
+    RunStatus,
+)
 from subsidies.templatetags.cents import euro
 from tests.factories.subsidies import closed_period, network
 from tests.workers import database_url, private_queue, start_worker, stop_worker
@@ -154,3 +162,65 @@ def test_a_worker_killed_midway_leaves_no_awards_and_a_rerun_gives_identical_amo
     stored = dict(Award.objects.filter(run=rerun).values_list("academy_id", "amount_cents"))
     assert stored == expected
     assert sum(stored.values()) == 500_001
+
+
+def test_a_worker_killed_during_the_letters_shows_them_interrupted_and_a_retry_completes_them(
+    municipalities, queue, client, settings
+):
+    """The worker is killed while it writes the first letter (held there by a table lock);
+    the next worker makes the others; the page says the letters were interrupted and offers
+    the missing one, which a retry makes, once, even when the broker was down at first."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from django.urls import reverse
+
+    from tests.workers import unreachable_broker
+
+    settings.SUBSIDY_HEARTBEAT_TIMEOUT = 1  # the page's bound; the worker's is its own
+    network(3)
+    period, staff = closed_period(budget_cents=500_000)
+    worker = _start_worker(queue)
+    try:
+        run = services.start_run(actor=staff, period=period)
+        assert _wait(lambda: _status(run) == RunStatus.SUCCEEDED, worker), _stop(worker)
+        period.refresh_from_db()
+        services.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
+        blocker = _raw_connection()
+        cursor = blocker.cursor()
+        cursor.execute("LOCK TABLE subsidies_awardletter IN SHARE ROW EXCLUSIVE MODE")
+        services.send_letters(actor=staff, period=period)
+        held = _wait(lambda: _waiting_backend(cursor, "subsidies_awardletter"), worker)
+        assert held, "the worker never reached the letters:\n" + _stop(worker)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        _stop(worker)
+    blocker.rollback()
+    blocker.close()
+    assert AwardLetter.objects.count() == 0
+
+    worker = _start_worker(queue)
+    try:
+        # The letters still queued are made; the killed one's message is unacknowledged.
+        assert _wait(lambda: AwardLetter.objects.count() == 2, worker), _stop(worker)
+        time.sleep(1.5)  # beyond the page's heartbeat bound: nothing happens any more
+        client.force_login(staff)
+        page = client.get(period.get_absolute_url()).content.decode()
+        assert "Het opmaken van de brieven is onderbroken: 1 brief ontbreekt nog." in page
+        assert 'hx-trigger="every 1s"' not in page
+        retry = reverse("subsidies_staff:retry_letters", args=[period.code])
+        assert f'action="{retry}"' in page
+        with unreachable_broker():
+            text = client.post(retry, follow=True).content.decode()
+        assert "De taakverwerking is niet bereikbaar" in text
+        client.post(retry)  # the broker is back: at once
+        assert _wait(lambda: AwardLetter.objects.count() == 3, worker), _stop(worker)
+        assert _wait(
+            lambda: Period.objects.get(pk=period.pk).status == PeriodStatus.LETTERS_SENT, worker
+        )
+    finally:
+        _stop(worker)
+    assert not LetterFailure.objects.exists()
+    assert sorted(AwardLetter.objects.values_list("award__academy_id", flat=True)) == sorted(
+        Award.objects.filter(run=run).values_list("academy_id", flat=True)
+    )

@@ -1,0 +1,93 @@
+"""What-if figures for the period page: every academy's amount under the proposed
+parameters against the current ones, and the distribution of the amounts as chart bars.
+Pure: no Django, integer cents."""
+
+from dataclasses import dataclass
+
+from . import scheme
+
+
+@dataclass(frozen=True)
+class Row:
+    academy_id: int
+    kind_hours: object  # Fraction
+    current_cents: int
+    proposed_cents: int
+
+    @property
+    def change_cents(self) -> int:
+        return self.proposed_cents - self.current_cents
+
+
+def compare(current: scheme.Outcome, proposed: scheme.Outcome) -> list[Row]:
+    """One row per academy that gets something under either parameter set, highest
+    proposed amount first (ties: academy id)."""
+    now = {a.academy_id: a for a in current.awards}
+    new = {a.academy_id: a for a in proposed.awards}
+    rows = [
+        Row(
+            academy_id=academy_id,
+            kind_hours=(new.get(academy_id) or now[academy_id]).kind_hours,
+            current_cents=now[academy_id].amount_cents if academy_id in now else 0,
+            proposed_cents=new[academy_id].amount_cents if academy_id in new else 0,
+        )
+        for academy_id in now.keys() | new.keys()
+    ]
+    return sorted(rows, key=lambda r: (-r.proposed_cents, r.academy_id))
+
+
+@dataclass(frozen=True)
+class Bar:
+    low_cents: int
+    high_cents: int
+    count: int
+    # SVG geometry (user units of a 600 × 220 view box)
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+CHART_WIDTH, CHART_HEIGHT, AXIS, TOP = 600, 220, 20, 16  # TOP: room for the counts
+
+
+def _nice_step(span_cents: int, bins: int) -> int:
+    """A bin width of 1, 2 or 5 × a power of ten euro, covering ``span`` in ``bins``."""
+    raw = max(1, -(-span_cents // bins))
+    step = 100  # EUR 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= raw:
+                return step * factor
+        step *= 10
+
+
+def distribution(amounts_cents: list[int], bins: int = 10) -> list[Bar]:
+    """How many academies fall in each amount band (low ≤ amount < high; the last band
+    includes its top), as bars scaled to the chart."""
+    if not amounts_cents:
+        return []
+    top = max(amounts_cents)
+    step = _nice_step(top, bins)
+    n = max(1, -(-top // step))  # at most ``bins``: step × bins covers the top
+    counts = [0] * n
+    for cents in amounts_cents:
+        counts[min(cents // step, n - 1)] += 1
+    tallest = max(counts)
+    width = CHART_WIDTH // n
+    usable = CHART_HEIGHT - AXIS - TOP
+    bars = []
+    for i, count in enumerate(counts):
+        height = round(usable * count / tallest) if tallest else 0
+        bars.append(
+            Bar(
+                low_cents=i * step,
+                high_cents=(i + 1) * step,
+                count=count,
+                x=i * width + 2,
+                y=TOP + usable - height,
+                width=width - 4,
+                height=height,
+            )
+        )
+    return bars
