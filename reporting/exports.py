@@ -25,10 +25,13 @@ from academies.kind_hours import as_kind_hours
 from academies.models import Academy, Activity, Recognition, Series, Session
 from stemnet.audit import record
 from stemnet.roles import has_staff_powers
+from subsidies.jobs import JobNotQueued, enqueue
 from subsidies.models import Award, AwardLine
 
 from .dashboard import Span
 from .models import ExportFormat, ExportJob, ExportStatus, ExportTable
+
+RUN_EXPORT = "reporting.tasks.run_export"
 
 CHUNK = 2000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -421,10 +424,17 @@ def request_export(*, actor, table: str, fmt: str, period: str = "") -> ExportJo
         obj=job,
         payload={"table": table, "format": fmt, "period": period},
     )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.run_export.delay(job.pk))
+    transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _enqueue(job_id: int) -> None:
+    """Hand the export to the worker by task name (the task module imports this one); a
+    broker that cannot be reached leaves a failed job that says so, not a 500."""
+    try:
+        enqueue(RUN_EXPORT, job_id)
+    except JobNotQueued as error:
+        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, error=str(error))
 
 
 def _claim(job_id: int) -> ExportJob | None:
