@@ -12,6 +12,21 @@ from subsidies.models import PeriodStatus
 from subsidies.templatetags.cents import euro
 
 ACTION_LABELS = {
+    "attendance.import_started": _("Inlezen van een register gestart"),
+    "export.requested": _("Export aangevraagd"),
+    "export.done": _("Export klaar"),
+    "offer.made": _("Aanbod gedaan"),
+    "offer.accepted": _("Aanbod aanvaard"),
+    "offer.declined": _("Aanbod afgewezen"),
+    "partnership.created": _("Partnerschap aangemaakt"),
+    "partnership.lead_removed": _("Trekker van het partnerschap verwijderd"),
+    "partnership.member_added": _("Partner toegevoegd"),
+    "partnership.member_removed": _("Partner verwijderd"),
+    "partnership.budget_added": _("Academie in het budget van het partnerschap opgenomen"),
+    "partnership.budget_removed": _("Academie uit het budget van het partnerschap gehaald"),
+    "period.priority_added": _("Prioritaire gemeenten toegevoegd"),
+    "request.filed": _("Vraag van een gemeente ingediend"),
+    "request.withdrawn": _("Vraag van een gemeente ingetrokken"),
     "academy.registered": _("Academie geregistreerd"),
     "academy.updated": _("Profiel van de academie gewijzigd"),
     "academy.invited": _("Collega uitgenodigd"),

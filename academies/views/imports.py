@@ -19,16 +19,20 @@ from .common import academy_or_404
 
 
 def _success_message(job) -> str:
-    created = job.created
-    return _(
-        "%(rows)s rijen ingelezen: %(s)s nieuwe sessies, %(p)s nieuwe deelnemers, "
-        "%(a)s nieuwe aanwezigheden."
-    ) % {
-        "rows": job.rows,
-        "s": created.get("sessions", 0),
-        "p": created.get("participants", 0),
-        "a": created.get("attendance", 0),
+    """'1 rij ingelezen: 1 nieuwe sessie, …', each count in its own singular or plural."""
+    rows, created = job.rows, job.created
+    sessions = created.get("sessions", 0)
+    participants = created.get("participants", 0)
+    attendance = created.get("attendance", 0)
+    parts = {
+        "rows": ngettext("%(n)s rij ingelezen", "%(n)s rijen ingelezen", rows) % {"n": rows},
+        "s": ngettext("%(n)s nieuwe sessie", "%(n)s nieuwe sessies", sessions) % {"n": sessions},
+        "p": ngettext("%(n)s nieuwe deelnemer", "%(n)s nieuwe deelnemers", participants)
+        % {"n": participants},
+        "a": ngettext("%(n)s nieuwe aanwezigheid", "%(n)s nieuwe aanwezigheden", attendance)
+        % {"n": attendance},
     }
+    return _("%(rows)s: %(s)s, %(p)s, %(a)s.") % parts
 
 
 @login_required

@@ -100,6 +100,9 @@ def test_payment_export_with_a_hostile_academy_name_is_neutralised(
         reverse("subsidies_staff:transition", args=[code, PeriodStatus.APPROVED]),
         {"confirm": "1"},
     )
+    period.refresh_from_db()
+    for award_id in period.approved_run.awards.values_list("pk", flat=True):
+        services.render_letter(award_id)  # the payment export waits for every letter
     xlsx = client.get(reverse("subsidies_staff:export_xlsx", args=[code]))
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
