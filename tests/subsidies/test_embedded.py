@@ -20,6 +20,7 @@ SERVERS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
 
 @pytest.fixture
 def var_dir(tmp_path):
+    (tmp_path / "var").mkdir()  # as ./dev.sh run makes it (the settings create no folders)
     return tmp_path / "var"
 
 

@@ -333,7 +333,7 @@ def test_the_embedded_sqlite_default_is_safe_for_its_own_worker(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "stemnet.settings"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "stemnet.settings", "DEBUG": "true"},
         capture_output=True,
         text=True,
         check=True,
