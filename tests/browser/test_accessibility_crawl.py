@@ -47,6 +47,8 @@ SKIP_PARTS = (
     ".xlsx",
     ".pdf",
     ".zip",
+    ".json",
+    "/bestand/",
     "/bijlagen/",
     "/brieven/",
     "/download",
