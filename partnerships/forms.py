@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from academies.models import Academy, StemDomain
+from stemnet.forms import SafeInputMixin
 from stemnet.models import Municipality
 
 from .models import MemberKind, PartnershipMember
@@ -13,7 +14,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(SafeInputMixin, forms.Form):
     """Staff create or edit a partnership: its data, region and leads."""
 
     name = forms.CharField(label=_("Naam"), max_length=200)
@@ -77,7 +78,7 @@ class PartnershipForm(forms.Form):
         }
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(SafeInputMixin, forms.ModelForm):
     municipality = forms.ModelChoiceField(
         label=_("Gemeente (voor een lokaal bestuur)"),
         queryset=Municipality.objects.flemish().order_by("name"),
@@ -95,11 +96,11 @@ class MemberForm(forms.ModelForm):
         return data
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(SafeInputMixin, forms.Form):
     academy = forms.ModelChoiceField(label=_("Academie"), queryset=Academy.objects.order_by("name"))
 
 
-class RequestForm(forms.Form):
+class RequestForm(SafeInputMixin, forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"), queryset=Municipality.objects.flemish().order_by("name")
     )
@@ -129,7 +130,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class OfferForm(forms.Form):
+class OfferForm(SafeInputMixin, forms.Form):
     academy = forms.ModelChoiceField(label=_("Academie"), queryset=Academy.objects.none())
     message = forms.CharField(
         label=_("Uw voorstel"),

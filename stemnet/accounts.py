@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
+from .forms import SafeInputMixin
 from .tasks import send_rendered_mail
 
 
@@ -45,7 +46,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(SafeInputMixin, AllauthSignupForm):
     def try_save(self, request):
         """For an address that already has an account allauth creates nothing and mails the
         owner; a new account costs a password hash. Hash here too, so both answers take the

@@ -78,7 +78,7 @@ def _pages(network) -> dict[str, list[str]]:
     return {
         "anonymous": [
             reverse("home"),
-            reverse("academies:catalogue"),
+            reverse("reporting:catalogue"),
             reverse("account_login"),
             reverse("account_signup"),
         ],

@@ -57,7 +57,6 @@ def _kwargs(w):
         "set_language": {},
         "academies:dashboard": {},
         "academies:start": {},
-        "academies:catalogue": {},
         "academies:register": {},
         "academies:accept_invitation": {"token": "no-such-token"},
         "academies:detail": {"pk": a},
