@@ -119,6 +119,9 @@ def _recent_periods(staff, today) -> None:
         period.refresh_from_db()
         subsidies.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
         if half == with_letters:
+            # Rendered here, synchronously (no worker runs yet); recorded as requested the
+            # way send_letters records it, so the period page follows them.
+            Period.objects.filter(pk=period.pk).update(letters_requested_at=timezone.now())
             for award_id in run.awards.values_list("pk", flat=True):
                 subsidies.render_letter(award_id)
     period = subsidies.ensure_period(closed.code)

@@ -105,7 +105,7 @@ def _pages(network) -> dict[str, list[str]]:
             reverse("academies_staff:queue"),
             reverse("academies_staff:holidays"),
             reverse("subsidies_staff:periods"),
-            reverse("reporting:statistics"),
+            reverse("reporting:dashboard"),
             reverse("reporting:audit_log"),
             reverse("admin:index"),
             reverse("admin:stemnet_municipality_changelist"),
