@@ -2,11 +2,11 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from academies.imports import COLUMNS
-from academies.models import Recognition
-from tests.factories import AcademyFactory
+from academies.models import Activity, Attendance, Participant, Recognition, Series, Session
+from tests.factories import AcademyFactory, municipality
 
 
 def recognised_academy(since=date(2020, 1, 1), **kwargs):
@@ -44,3 +44,37 @@ def to_csv(rows) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+def stored_session(
+    academy, day, refnis="44021", minutes=120, children=(2010,), code="A1", fmt="club"
+):
+    """A session stored as it is (counted minutes given, not computed) with children
+    attending, in series R1 of activity ``code``: for aggregate tests."""
+    activity, _ = Activity.objects.get_or_create(
+        academy=academy, code=code, defaults={"title": "Robotica", "format": fmt}
+    )
+    series, _ = Series.objects.get_or_create(
+        activity=activity,
+        code="R1",
+        defaults={
+            "municipality": municipality(refnis),
+            "start_date": date(day.year, 1, 1),
+            "end_date": date(day.year, 12, 31),
+        },
+    )
+    session = Session.objects.create(
+        series=series,
+        academy=academy,
+        municipality=municipality(refnis),
+        date=day,
+        start_time=time(14),
+        end_time=time(16),
+        counted_minutes=minutes,
+    )
+    for i, birth_year in enumerate(children):
+        participant, _ = Participant.objects.get_or_create(
+            academy=academy, ref=f"K{i}", defaults={"birth_year": birth_year}
+        )
+        Attendance.objects.create(session=session, participant=participant)
+    return session

@@ -1,6 +1,6 @@
 """The staff dashboard: figures per year and period, changes, trends, breakdowns, lists."""
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from academies.demo_network import generate_network
-from academies.models import Activity, Attendance, Participant, Recognition, Series, Session
+from academies.models import Recognition, Session
 from reporting import charts
 from reporting.dashboard import Span, dashboard, figures
-from tests.factories import AcademyFactory, make_member, make_staff, municipality
+from tests.factories import AcademyFactory, make_member, make_staff
+from tests.factories.activities import stored_session
 
 pytestmark = pytest.mark.django_db
 
@@ -23,42 +24,12 @@ PUBLISHED_2016 = {
 }
 
 
-def _session(academy, day, refnis="44021", minutes=120, children=(2010,), code="A1", fmt="club"):
-    activity, _ = Activity.objects.get_or_create(
-        academy=academy, code=code, defaults={"title": "Robotica", "format": fmt}
-    )
-    series, _ = Series.objects.get_or_create(
-        activity=activity,
-        code="R1",
-        defaults={
-            "municipality": municipality(refnis),
-            "start_date": date(day.year, 1, 1),
-            "end_date": date(day.year, 12, 31),
-        },
-    )
-    session = Session.objects.create(
-        series=series,
-        academy=academy,
-        municipality=municipality(refnis),
-        date=day,
-        start_time=time(14),
-        end_time=time(16),
-        counted_minutes=minutes,
-    )
-    for i, birth_year in enumerate(children):
-        participant, _ = Participant.objects.get_or_create(
-            academy=academy, ref=f"K{i}", defaults={"birth_year": birth_year}
-        )
-        Attendance.objects.create(session=session, participant=participant)
-    return session
-
-
 def _small_network():
     academy = AcademyFactory(stem_domains=["digital"])
     Recognition.objects.create(academy=academy, valid_from=date(2016, 1, 1))
-    _session(academy, date(2016, 3, 2), children=(2008, 2009, 2011))  # 3 children × 2 h
-    _session(academy, date(2016, 9, 7), children=(2008, 2009))  # the same K0 and K1
-    _session(academy, date(2015, 10, 7), children=(2008,))  # before the recognition
+    stored_session(academy, date(2016, 3, 2), children=(2008, 2009, 2011))  # 3 children × 2 h
+    stored_session(academy, date(2016, 9, 7), children=(2008, 2009))  # the same K0 and K1
+    stored_session(academy, date(2015, 10, 7), children=(2008,))  # before the recognition
     return academy
 
 
@@ -203,7 +174,7 @@ def _independent(start, end):
 def test_scale_1_network_figures_equal_sql_and_published_2016(client, municipalities):
     small = AcademyFactory()
     Recognition.objects.create(academy=small, valid_from=date(2016, 1, 1))
-    _session(small, date(2016, 3, 2))
+    stored_session(small, date(2016, 3, 2))
     client.force_login(staff := make_staff())
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("reporting:dashboard"), {"periode": "2016"}).status_code == 200
@@ -252,7 +223,7 @@ def test_dashboard_figures_are_cached_until_the_data_changes(client, django_asse
     with django_assert_max_num_queries(12):  # the fingerprint and the session, not the figures
         again = client.get(url, {"periode": "2016"}).context["board"]
     assert again.computed_at == first.computed_at
-    _session(academy, date(2016, 11, 9), children=(2008,))
+    stored_session(academy, date(2016, 11, 9), children=(2008,))
     changed = client.get(url, {"periode": "2016"}).context["board"]
     assert changed.figures.sessions == first.figures.sessions + 1
     refreshed = client.get(url, {"periode": "2016", "vernieuwen": "1"}).context["board"]
