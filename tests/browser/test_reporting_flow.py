@@ -25,7 +25,7 @@ from tests.factories import (
     make_staff,
     municipality,
 )
-from tests.reporting.test_dashboard import _session
+from tests.factories.activities import stored_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
@@ -74,7 +74,7 @@ def _offer():
         (date(2016, 3, 2), (2008, 2009, 2010, 2011)),
         (date(2016, 9, 7), (2008, 2009, 2010)),
     ]:
-        _session(academy, day, refnis="23096", children=children, code="SCR")
+        stored_session(academy, day, refnis="23096", children=children, code="SCR")
     return activity
 
 
