@@ -422,16 +422,21 @@ def reach_by_municipality(start: date, end: date, *, municipality_ids=None) -> d
     return {r["session__municipality_id"]: _reach(r) for r in rows}
 
 
-def reach_by_academy_in_municipality(start: date, end: date, refnis: str) -> dict[int, Reach]:
-    """The same figures per academy, for the sessions held in one municipality."""
+REACH_KEYS = {"academy": "session__academy_id", "series": "session__series_id"}
+
+
+def reach_in_municipality(start: date, end: date, refnis: str, *, per: str) -> dict[int, Reach]:
+    """The same figures per academy or per series (``per``), for the sessions held in one
+    municipality: the lists a coverage figure links to."""
+    key = REACH_KEYS[per]
     rows = (
         eligible_attendance(start, end)
         .filter(session__municipality_id=refnis)
-        .values("session__academy_id")
+        .values(key)
         .annotate(**_reach_annotations())
-        .order_by("session__academy_id")
+        .order_by(key)
     )
-    return {r["session__academy_id"]: _reach(r) for r in rows}
+    return {r[key]: _reach(r) for r in rows}
 
 
 def children_by_residence_postal_code(start: date, end: date) -> dict[str, int]:

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from academies.kind_hours import (
+    as_kind_hours,
     child_minutes_by_municipality,
     children_by_residence_postal_code,
-    reach_by_academy_in_municipality,
     reach_by_municipality,
+    reach_in_municipality,
 )
-from academies.models import Academy, ReportingPeriod
+from academies.models import Academy, ReportingPeriod, Series
 from partnerships.models import MunicipalRequest
 from partnerships.selectors import open_request_counts
 from stemnet.models import Municipality, PostalCode
@@ -102,11 +103,11 @@ class MunicipalityRow:
 
     @property
     def kind_hours(self) -> Decimal:
-        return (Decimal(self.child_minutes) / 60).quantize(Decimal("0.01"))
+        return as_kind_hours(self.child_minutes)
 
     @property
     def previous_kind_hours(self) -> Decimal:
-        return (Decimal(self.previous_child_minutes) / 60).quantize(Decimal("0.01"))
+        return as_kind_hours(self.previous_child_minutes)
 
     @property
     def reached(self) -> bool:
@@ -275,12 +276,12 @@ class AcademyInMunicipality:
 
     @property
     def kind_hours(self) -> Decimal:
-        return (Decimal(self.child_minutes) / 60).quantize(Decimal("0.01"))
+        return as_kind_hours(self.child_minutes)
 
 
 def academies_in(span: Span, refnis: str) -> list[AcademyInMunicipality]:
     """The academies active in one municipality, with their figures there."""
-    reach = reach_by_academy_in_municipality(span.start, span.end, refnis)
+    reach = reach_in_municipality(span.start, span.end, refnis, per="academy")
     names = dict(Academy.objects.filter(pk__in=reach).values_list("pk", "name"))
     runs = Period.objects.filter(
         reporting_period__start_date__gte=span.start,
@@ -306,6 +307,45 @@ def academies_in(span: Span, refnis: str) -> list[AcademyInMunicipality]:
         for pk, r in reach.items()
     ]
     return sorted(result, key=lambda a: (-a.child_minutes, a.name))
+
+
+@dataclass
+class SeriesInMunicipality:
+    series_id: int
+    code: str
+    activity_code: str
+    activity_title: str
+    academy_name: str
+    sessions: int
+    child_minutes: int
+    children: int
+
+    @property
+    def kind_hours(self) -> Decimal:
+        return as_kind_hours(self.child_minutes)
+
+
+def series_in(span: Span, refnis: str) -> list[SeriesInMunicipality]:
+    """The series with KIND-uren in one municipality (the list behind its activities,
+    series, sessions and KIND-uren), most KIND-uren first."""
+    reach = reach_in_municipality(span.start, span.end, refnis, per="series")
+    series = Series.objects.filter(pk__in=reach).values_list(
+        "pk", "code", "activity__code", "activity__title", "activity__academy__name"
+    )
+    result = [
+        SeriesInMunicipality(
+            series_id=pk,
+            code=code,
+            activity_code=activity_code,
+            activity_title=title,
+            academy_name=academy,
+            sessions=reach[pk].sessions,
+            child_minutes=reach[pk].child_minutes,
+            children=reach[pk].children,
+        )
+        for pk, code, activity_code, title, academy in series
+    ]
+    return sorted(result, key=lambda s: (-s.child_minutes, s.academy_name, s.activity_code, s.code))
 
 
 def requests_in(refnis: str):

@@ -9,6 +9,7 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -156,6 +157,9 @@ def _municipality_page(request, *, span, row, back_url, partnership=None):
             "span": span,
             "row": row,
             "academies": cov.academies_in(span, row.refnis),
+            "series_page": Paginator(cov.series_in(span, row.refnis), 50).get_page(
+                request.GET.get("pagina")
+            ),
             "requests": cov.requests_in(row.refnis),
             "back_url": back_url,
             "partnership": partnership,

@@ -203,6 +203,31 @@ def test_the_municipality_page_lists_its_academies_and_requests(region_and_perio
     assert client.get(outside).status_code == 404
 
 
+def test_the_municipality_page_lists_the_series_its_figures_count(region_and_period, client):
+    """Every figure links to the list it counts: the series list of a municipality adds up
+    to its sessions, KIND-uren and activities, and the region table links each count there."""
+    partnership, period = region_and_period
+    client.force_login(make_partnership_lead(partnership))
+    response = client.get(
+        reverse("reporting:coverage_region_municipality", args=[partnership.pk, "44021"]),
+        {"periode": "2026-1"},
+    )
+    row = response.context["row"]
+    series = list(response.context["series_page"])
+    assert len(series) == row.series > 0
+    assert sum(s.sessions for s in series) == row.sessions
+    assert sum(s.child_minutes for s in series) == row.child_minutes
+    assert len({(s.academy_name, s.activity_code) for s in series}) == row.activities
+    assert max(s.children for s in series) <= row.children <= sum(s.children for s in series)
+    html = response.content.decode()
+    assert 'href="#reeksen-titel"' in html and 'id="reeksen-titel"' in html
+    region = client.get(
+        reverse("reporting:coverage_region", args=[partnership.pk]), {"periode": "2026-1"}
+    ).content.decode()
+    assert "gemeente/44021/?periode=2026-1#reeksen-titel" in region
+    assert "gemeente/44021/?periode=2026-1#academies-titel" in region
+
+
 def test_exports_hold_the_table_and_neutralise_formulas(region_and_period, client):
     partnership, period = region_and_period
     partnership.name = "=HYPERLINK(1)"
