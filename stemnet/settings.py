@@ -240,6 +240,8 @@ if CELERY_BROKER_URL == "filesystem://":
     # A broker that needs no server: web and worker exchange messages through folders.
     # stemnet.celery creates these folders when the app is configured (not at import here).
     _queue_dir = VAR_DIR / "celery" / "queue"
+    # Kombu's filesystem transport, with message files written whole (stemnet/broker.py).
+    CELERY_BROKER_TRANSPORT = "stemnet.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),

@@ -56,6 +56,7 @@ def test_task_runs_through_a_real_worker_on_the_filesystem_broker(tmp_path):
     # Not the current app: shared tasks must keep publishing through the portal's app, or
     # later tests in this process would send their tasks into this folder.
     publisher = Celery("publisher", broker="filesystem://", set_as_current=False)
+    publisher.conf.broker_transport = "stemnet.broker:Transport"  # as the settings choose
     publisher.conf.broker_transport_options = {
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
