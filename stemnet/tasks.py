@@ -32,3 +32,27 @@ def send_rendered_mail(
     for content, mimetype in alternatives:
         message.attach_alternative(content, mimetype)
     message.send()
+
+
+@shared_task(
+    time_limit=60,
+    soft_time_limit=45,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def deliver_message(message_id: int) -> bool:
+    """Send one message of the log; a failure is written on its row and retried with
+    back-off. A message already sent is not sent again."""
+    from .notifications import deliver
+
+    return deliver(message_id)
+
+
+@shared_task(time_limit=15 * 60, soft_time_limit=14 * 60)
+def send_digests() -> int:
+    """Daily: yesterday's digest for each user who chose one (idempotent per day)."""
+    from .notifications import send_digests as run
+
+    return run()

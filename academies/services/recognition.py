@@ -4,10 +4,13 @@ attachments."""
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
+from stemnet.models import MessageKind
+from stemnet.notifications import notify
 from stemnet.permissions import require
 
 from ..models import (
@@ -239,14 +242,13 @@ def take_action(
 
 
 def _notify_admins(application, reason: str, *, recognised_from: date | None = None) -> None:
-    """One e-mail to the academy's admins, sent only once the transition is committed."""
-    from django.core.mail import send_mail
-
-    emails = list(
-        Membership.objects.filter(academy=application.academy, role=MemberRole.ADMIN).values_list(
-            "user__email", flat=True
-        )
-    )
+    """One message to each of the academy's admins, sent once the transition is committed."""
+    admins = [
+        m.user
+        for m in Membership.objects.filter(
+            academy=application.academy, role=MemberRole.ADMIN
+        ).select_related("user")
+    ]
     state = ApplicationState(application.state).label
     text = _("Beste,\n\nDe erkenningsaanvraag van %(academy)s heeft nu de status: %(state)s.\n") % {
         "academy": application.academy.name,
@@ -260,5 +262,12 @@ def _notify_admins(application, reason: str, *, recognised_from: date | None = N
         text += _("Toelichting: %(reason)s\n") % {"reason": reason}
     text += _("\nU vindt de aanvraag en haar geschiedenis in het portaal.\n\nVLAIO – Team STEM\n")
     subject = _("[STEM-academies] Erkenningsaanvraag: %(state)s") % {"state": state}
-    if emails:
-        transaction.on_commit(lambda: send_mail(subject, text, None, emails))
+    notify(
+        kind=MessageKind.RECOGNITION,
+        recipients=admins,
+        subject=subject,
+        body=text,
+        path=reverse("academies:application", args=[application.academy_id]),
+        label=_("De erkenningsaanvraag"),
+        obj=application,
+    )
