@@ -25,7 +25,7 @@ from ..models import (
 from ..models.recognition import CLOSED_STATES
 from ..permissions import can_take_recognition_action, is_admin
 from ..workflow import ACTIONS
-from . import AcademyError
+from . import AcademyError, terms
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -52,6 +52,8 @@ def create_application(*, actor, academy, **fields) -> RecognitionApplication:
         raise AcademyError(_("Enkel een beheerder van de academie kan een erkenning aanvragen."))
     if academy.applications.exclude(state__in=CLOSED_STATES).exists():
         raise AcademyError(_("Er loopt al een aanvraag voor deze academie."))
+    # A recognised academy's new application is its renewal: the same workflow.
+    fields.setdefault("is_renewal", academy.recognitions.exists())
     application = RecognitionApplication.objects.create(academy=academy, created_by=actor, **fields)
     record(actor=actor, action="recognition.created", obj=application)
     return application
@@ -200,14 +202,19 @@ def take_action(
     recognised_from = until = None
     if action == "recognise":
         # An end date is optional: a provisional recognition runs one year, a full one three.
-        recognised_from = valid_from or today
-        if valid_until and valid_until < recognised_from:
+        # The term follows the academy's history (provisional 1 year, then 3 years); the
+        # end date follows from the start unless staff set one.
+        term = terms.next_term(application.academy)
+        recognised_from = valid_from or terms.term_start(application.academy, today)
+        valid_until = valid_until or terms.term_end(recognised_from, term)
+        if valid_until < recognised_from:
             raise AcademyError(_("De einddatum ligt voor de start van de erkenning."))
         Recognition.objects.create(
             academy=application.academy,
             application=application,
             valid_from=recognised_from,
             valid_until=valid_until,
+            term=term,
         )
         application.decided_at = timezone.now()
     elif action == "refuse":
