@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from . import notifications
 from .decorators import staff_required
@@ -86,6 +87,7 @@ def preferences(request):
     return render(request, "stemnet/notifications/preferences.html", {"form": form})
 
 
+@require_GET
 @login_required
 def mine(request):
     """The messages the portal sent (or kept back, by preference) to this user."""
@@ -98,6 +100,7 @@ def mine(request):
     return render(request, "stemnet/notifications/mine.html", {"page": page})
 
 
+@require_GET
 @login_required
 def detail(request, pk: int):
     """One message as it was sent: the recipient's own, or any for staff."""
@@ -117,6 +120,7 @@ def detail(request, pk: int):
 
 
 @staff_required
+@require_GET
 def staff_log(request):
     """Every message the portal sent, newest first, with filters."""
     form = LogFilterForm(request.GET or None)
