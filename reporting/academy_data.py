@@ -83,7 +83,7 @@ def tables(academy: Academy) -> list[tuple[str, object, list[str]]]:
         (
             "toekenningen.csv",
             awards,
-            _fields(Award, ["run__period__code"]),
+            _fields(Award, ["run__period__reporting_period__code"]),
         ),
         (
             "toekenningen_per_gemeente.csv",

@@ -20,6 +20,8 @@ from .models import Delivery, Message, MessageKind, MessageStatus, NotificationP
 from .permissions import ALLOWED, Decision, refused, require
 from .roles import has_staff_powers
 
+DELIVER_TASK = "stemnet.tasks.deliver_message"
+
 #: Kinds a user can choose for (the preferences page lists these, in this order).
 SWITCHABLE = (
     MessageKind.RECOGNITION,
@@ -157,9 +159,10 @@ def enqueue_delivery(message_id: int) -> None:
     failed with the reason, for staff to re-send (the page that caused it still works)."""
     from kombu.exceptions import OperationalError
 
-    from .tasks import deliver_message
+    from .celery import app
 
-    publish = lambda: deliver_message.delay(message_id)  # noqa: E731
+    # By name: the task module imports this one (stemnet/apps.py registers it at start-up).
+    publish = lambda: app.tasks[DELIVER_TASK].delay(message_id)  # noqa: E731
     try:
         publish()
     except OperationalError as error:

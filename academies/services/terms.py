@@ -13,6 +13,7 @@ from stemnet.models import MessageKind
 from stemnet.notifications import notify
 from stemnet.roles import has_staff_powers
 
+from ..kind_hours import ending_between
 from ..models import MemberRole, Membership, Recognition, RecognitionReminder, RecognitionTerm
 from ..models.recognition import TERM_YEARS
 from . import AcademyError
@@ -48,12 +49,12 @@ def next_term(academy, *, exclude_pk=None) -> str:
 def term_start(academy, decided_on: date) -> date:
     """A renewal decided while the current recognition still runs starts the day after it
     ends (no gap, no overlap); otherwise the recognition starts on the decision day."""
-    running = (
-        Recognition.objects.filter(academy=academy, valid_until__gte=decided_on)
-        .order_by("-valid_until")
-        .first()
-    )
-    return running.valid_until + timedelta(days=1) if running else decided_on
+    ends = [
+        r.valid_until
+        for r in academy.recognitions.all()
+        if r.valid_until is not None and r.valid_until >= decided_on
+    ]
+    return max(ends) + timedelta(days=1) if ends else decided_on
 
 
 def term_end(start: date, term: str) -> date:
@@ -140,7 +141,7 @@ def send_reminders(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + timedelta(days=max(REMINDER_DAYS))
     candidates = Recognition.objects.filter(
-        valid_until__gte=today, valid_until__lte=horizon, withdrawn_reason=""
+        ending_between(today, horizon), withdrawn_reason=""
     ).values_list("pk", flat=True)
     return sum(_remind(pk, today) for pk in candidates)
 
@@ -152,9 +153,10 @@ def _remind(recognition_pk: int, today: date) -> int:
     )
     left = (recognition.valid_until - today).days
     due = min(d for d in REMINDER_DAYS if left <= d)
-    renewed = Recognition.objects.filter(
-        academy=recognition.academy_id, valid_from__gt=recognition.valid_from
-    ).exists()
+    renewed = any(
+        other.valid_from > recognition.valid_from
+        for other in Recognition.objects.filter(academy=recognition.academy_id)
+    )
     if renewed or recognition.reminders.filter(days_before__lte=due).exists():
         return 0
     RecognitionReminder.objects.create(recognition=recognition, days_before=due, sent_on=today)
