@@ -268,7 +268,7 @@ def decide_offer(*, actor, offer: Offer, accept: bool) -> Offer:
             if accept
             else _("[STEM-academies] Uw aanbod werd niet aanvaard")
         ),
-        body=_("Beste,\n\nDe vraag in %(place)s heeft uw aanbod %(outcome)s.\n")
+        body=_("Beste,\n\nUw aanbod op de vraag in %(place)s werd %(outcome)s.\n")
         % {
             "place": offer.request.municipality.name,
             "outcome": _("aanvaard") if accept else _("niet aanvaard"),
