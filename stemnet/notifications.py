@@ -196,6 +196,13 @@ def can_resend(user, message: Message) -> Decision:
         return refused(_("Enkel VLAIO-medewerkers kunnen een bericht opnieuw verzenden."))
     if message.status not in (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.QUEUED):
         return refused(_("Dit bericht werd niet afzonderlijk verzonden."))
+    if message.kind == MessageKind.ACCOUNT:
+        return refused(
+            _(
+                "Een e-mail over een account bevat een persoonlijke aanmeldlink en wordt niet "
+                "bewaard: laat de gebruiker hem zelf opnieuw aanvragen."
+            )
+        )
     return ALLOWED
 
 

@@ -22,16 +22,34 @@ def ping(token: str) -> str:
     max_retries=5,
 )
 def send_rendered_mail(
-    *, subject: str, body: str, from_email: str, to: list[str], alternatives: list
+    *,
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    alternatives: list,
+    message_id: int | None = None,
 ) -> None:
     """Send an e-mail rendered in the web process (allauth's account mails). Only strings
-    travel through the broker; a failed SMTP connection is retried with back-off."""
+    travel through the broker; a failed SMTP connection is retried with back-off. The
+    message log's row (``message_id``) follows how it went."""
     from django.core.mail import EmailMultiAlternatives
+    from django.db.models import F
+    from django.utils import timezone
 
+    from .models import Message, MessageStatus
+
+    logged = Message.objects.filter(pk=message_id) if message_id else Message.objects.none()
     message = EmailMultiAlternatives(subject, body, from_email, to)
     for content, mimetype in alternatives:
         message.attach_alternative(content, mimetype)
-    message.send()
+    logged.update(attempts=F("attempts") + 1)
+    try:
+        message.send()
+    except Exception as error:
+        logged.update(status=MessageStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+        raise
+    logged.update(status=MessageStatus.SENT, sent_at=timezone.now(), error="")
 
 
 @shared_task(

@@ -274,3 +274,19 @@ def test_a_member_cannot_resend(client):
     assert client.post(reverse("notifications_staff:resend", args=[row.pk])).status_code == 403
     row.refresh_from_db()
     assert row.status == MessageStatus.FAILED
+
+
+def test_account_mails_are_logged_without_their_links(client, django_capture_on_commit_callbacks):
+    user = UserFactory(email="vergeten@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+    [sent] = mail.outbox
+    row = Message.objects.get(kind=MessageKind.ACCOUNT)
+    assert (row.user, row.to_email, row.status, row.body) == (
+        user,
+        "vergeten@example.org",
+        MessageStatus.SENT,
+        "",
+    )
+    assert row.subject == sent.subject
+    assert not notifications.can_resend(make_staff(), row)
