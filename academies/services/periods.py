@@ -31,6 +31,7 @@ def close_reporting(*, actor, period: ReportingPeriod) -> ReportingPeriod:
     period.closed_at = timezone.now()
     period.save(update_fields=["closed_at"])
     record(actor=actor, action="period.reporting_closed", obj=period)
+    _notify_closed(period, _concerned_academies(period))
     return period
 
 
@@ -48,15 +49,23 @@ def reopen_reporting(*, actor, period: ReportingPeriod, reason: str) -> Reportin
     )
     record(actor=actor, action="period.reporting_reopened", obj=period, payload={"reason": reason})
     # Every academy with a report or sessions in the period may change its data again.
-    concerned = Membership.objects.filter(
-        Q(academy__period_reports__period=period)
-        | Q(
-            academy__sessions__date__gte=period.start_date,
-            academy__sessions__date__lte=period.end_date,
-        )
-    )
-    _notify_reopened(period, reason, concerned.values_list("academy_id", flat=True).distinct())
+    _notify_reopened(period, reason, _concerned_academies(period))
     return period
+
+
+def _concerned_academies(period: ReportingPeriod):
+    """The academies with a report or sessions in the period."""
+    return (
+        Membership.objects.filter(
+            Q(academy__period_reports__period=period)
+            | Q(
+                academy__sessions__date__gte=period.start_date,
+                academy__sessions__date__lte=period.end_date,
+            )
+        )
+        .values_list("academy_id", flat=True)
+        .distinct()
+    )
 
 
 @transaction.atomic
@@ -119,6 +128,31 @@ def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
                 "VLAIO – Team STEM\n"
             )
             % {"code": period.code, "academy": name, "reason": reason},
+            path=reverse("academies:period", args=[membership.academy_id, period.code]),
+            label=_("De periode"),
+            obj=period,
+        )
+
+
+def _notify_closed(period: ReportingPeriod, academy_ids) -> None:
+    """Each admin of the academies concerned hears that the period is closed for reporting."""
+    admins = (
+        Membership.objects.filter(academy_id__in=list(academy_ids), role=MemberRole.ADMIN)
+        .select_related("academy", "user")
+        .order_by("academy_id", "user__email")
+    )
+    subject = _("[STEM-academies] Periode %(code)s is afgesloten") % {"code": period.code}
+    for membership in admins:
+        notify(
+            kind=MessageKind.PERIOD,
+            recipients=[membership.user],
+            subject=subject,
+            body=_(
+                "Beste,\n\nVLAIO heeft periode %(code)s afgesloten voor rapportering. De "
+                "sessies, deelnemers en aanwezigheden van %(academy)s in die periode liggen nu "
+                "vast; VLAIO berekent de subsidies.\n\nVLAIO – Team STEM\n"
+            )
+            % {"code": period.code, "academy": membership.academy.name},
             path=reverse("academies:period", args=[membership.academy_id, period.code]),
             label=_("De periode"),
             obj=period,
