@@ -184,7 +184,9 @@ def test_a_message_already_sent_is_not_sent_twice(django_capture_on_commit_callb
     assert len(mail.outbox) == 1
 
 
-def test_a_user_sees_only_their_own_messages(client, django_capture_on_commit_callbacks):
+def test_a_user_sees_only_their_own_messages(
+    client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     me, other = UserFactory(), UserFactory()
     _send(
         me, MessageKind.RECOGNITION, subject="Voor mij", capture=django_capture_on_commit_callbacks
@@ -195,8 +197,11 @@ def test_a_user_sees_only_their_own_messages(client, django_capture_on_commit_ca
         subject="Voor iemand anders",
         capture=django_capture_on_commit_callbacks,
     )
+    for n in range(30):
+        Message.objects.create(user=me, to_email=me.email, kind="period", subject=f"P{n}", body="x")
     client.force_login(me)
-    page = client.get(reverse("notifications:mine")).content.decode()
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("notifications:mine")).content.decode()
     assert "Voor mij" in page
     assert "Voor iemand anders" not in page
     assert client.get(reverse("notifications:detail", args=[theirs.pk])).status_code == 404
