@@ -133,3 +133,14 @@ def test_only_the_academys_admins_and_staff_may_download(client, two_academies):
     page = client.get(url)
     assert page.status_code == 200
     assert "deelnemers.csv" in page.content.decode()
+
+
+def test_award_letters_reach_every_admin_through_the_message_log(two_academies, settings):
+    from stemnet.models import Message, MessageKind, MessageStatus
+
+    mine, theirs, admin = two_academies
+    letters = Message.objects.filter(kind=MessageKind.AWARD_LETTER)
+    admins = {m.user.email for a in (mine, theirs) for m in a.memberships.filter(role="admin")}
+    assert {m.to_email for m in letters} == admins
+    assert {m.status for m in letters} == {MessageStatus.SENT}
+    assert all(m.url == settings.PORTAL_URL + reverse("subsidies:letters") for m in letters)
