@@ -35,7 +35,13 @@ from .permissions import can_edit_academy_data
 from .selectors.periods import locked_reasons
 from .services import AcademyError
 from .services.activities import apply_minutes
-from .validation import MIN_BIRTH_YEAR, REF_MAX_LENGTH, date_problem, participant_problems
+from .validation import (
+    MIN_BIRTH_YEAR,
+    REF_MAX_LENGTH,
+    date_problem,
+    participant_problems,
+    ref_personal_data_warning,
+)
 
 COLUMNS = [
     "activity_code",
@@ -75,6 +81,8 @@ class ImportResult:
     rows: int = 0  # data rows read (the header not counted)
     errors: list[RowError] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    #: References that look like a name or an e-mail address (imported, but flagged).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -438,6 +446,8 @@ def import_attendance(
             result.errors.sort(key=lambda e: e.row)
             raise ImportRejected(result)
         result.created = _write(academy, valid)
+        flagged = sorted({row.ref for row in valid if ref_personal_data_warning(row.ref)})
+        result.warnings = [ref_personal_data_warning(ref) for ref in flagged]
         record(
             actor=actor,
             action="attendance.imported",

@@ -59,6 +59,12 @@ def valid_during(start: date, end: date) -> Q:
     return Q(valid_from__lte=end) & (Q(valid_until__isnull=True) | Q(valid_until__gte=start))
 
 
+def ending_between(start: date, end: date) -> Q:
+    """Recognitions whose last recognised day lies from ``start`` to ``end`` (the reminders
+    before a recognition lapses; the day after ``valid_until`` earns nothing)."""
+    return Q(valid_until__gte=start, valid_until__lte=end)
+
+
 def recognised_on(academy, day) -> Exists:
     """Whether the academy (an id or an expression) held a recognition on ``day``."""
     return Exists(Recognition.objects.filter(valid_on(day), academy_id=academy))

@@ -21,3 +21,11 @@ def enqueue_import(job_id: int) -> None:
     except Exception:  # noqa: BLE001 — any broker failure: the job must not stay queued
         logger.exception("could not enqueue import job %s", job_id)
         imports.not_enqueued(job_id)
+
+
+@shared_task(time_limit=15 * 60, soft_time_limit=14 * 60)
+def send_recognition_reminders() -> int:
+    """Daily: the reminders 60 and 14 days before a recognition lapses (idempotent)."""
+    from .services import terms
+
+    return terms.send_reminders()

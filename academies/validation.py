@@ -6,6 +6,7 @@ these functions; the database check constraints refuse what must never be stored
 No ORM here: callers pass what needs the database (whether a postal code is Flemish).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,29 @@ def ref_problem(ref: str) -> str | None:
         return _("Een referentie heeft hoogstens %(n)s tekens.") % {"n": REF_MAX_LENGTH}
     if has_control_characters(ref):
         return _("Dit veld bevat een onzichtbaar controleteken; typ de tekst opnieuw.")
+    return None
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Words of letters only, each starting with a capital and going on in lower case ("Lotte",
+# "Jan Peeters", "An-Sofie De Smet"): how names look, unlike codes ("K12", "GENT-03").
+_NAME = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+(?:[ '\-][A-Za-zÀ-ÿ][a-zß-ÿ']*)*$")
+
+
+def ref_personal_data_warning(ref: str) -> str | None:
+    """A warning (not a refusal) when a participant reference looks like an e-mail address
+    or a name: children stay pseudonymous."""
+    ref = ref.strip()
+    if _EMAIL.search(ref):
+        return _(
+            "De referentie %(ref)s lijkt op een e-mailadres. Gebruik een code zonder "
+            "persoonsgegevens, geen e-mailadres."
+        ) % {"ref": ref}
+    if _NAME.match(ref):
+        return _(
+            "De referentie %(ref)s lijkt op een naam. Kinderen blijven anoniem: gebruik "
+            "een code die niets over het kind zegt (bv. K12)."
+        ) % {"ref": ref}
     return None
 
 

@@ -5,10 +5,13 @@ wrong actor would change someone else's data."""
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
+from stemnet.models import MessageKind
+from stemnet.notifications import notify
 from stemnet.periods import HalfYear
 from stemnet.permissions import require
 
@@ -218,6 +221,18 @@ def make_offer(*, actor, request: MunicipalRequest, academy, message: str) -> Of
         obj=offer,
         payload={"request": request.pk, "academy": academy.pk},
     )
+    if request.requested_by_id:
+        notify(
+            kind=MessageKind.PARTNERSHIP,
+            recipients=[request.requested_by],
+            subject=_("[STEM-academies] Nieuw aanbod op uw vraag in %(place)s")
+            % {"place": request.municipality.name},
+            body=_("Beste,\n\n%(academy)s doet een aanbod op uw vraag naar STEM-aanbod.\n")
+            % {"academy": academy.name},
+            path=reverse("partnerships:request", args=[request.pk]),
+            label=_("Uw vraag"),
+            obj=offer,
+        )
     return offer
 
 
@@ -239,5 +254,27 @@ def decide_offer(*, actor, offer: Offer, accept: bool) -> Offer:
         action="offer.accepted" if accept else "offer.declined",
         obj=offer,
         payload={"request": offer.request_id},
+    )
+    from academies.models import MemberRole
+
+    admins = get_user_model().objects.filter(
+        memberships__academy=offer.academy_id, memberships__role=MemberRole.ADMIN
+    )
+    notify(
+        kind=MessageKind.PARTNERSHIP,
+        recipients=admins.order_by("email"),
+        subject=(
+            _("[STEM-academies] Uw aanbod werd aanvaard")
+            if accept
+            else _("[STEM-academies] Uw aanbod werd niet aanvaard")
+        ),
+        body=_("Beste,\n\nUw aanbod op de vraag in %(place)s werd %(outcome)s.\n")
+        % {
+            "place": offer.request.municipality.name,
+            "outcome": _("aanvaard") if accept else _("niet aanvaard"),
+        },
+        path=reverse("partnerships:request", args=[offer.request_id]),
+        label=_("De vraag"),
+        obj=offer,
     )
     return offer

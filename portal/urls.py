@@ -28,5 +28,7 @@ urlpatterns = [
     path("staff/subsidies/", include("subsidies.urls.staff")),
     path("partnerships/", include("partnerships.urls")),
     path("staff/partnerships/", include("partnerships.staff_urls")),
+    path("berichten/", include("stemnet.urls")),
+    path("staff/berichten/", include("stemnet.staff_urls")),
     path("", include("reporting.urls")),
 ]

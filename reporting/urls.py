@@ -8,6 +8,7 @@ from .views import (
     directory,
     downloads,
     home,
+    privacy,
     statistics,
 )
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("staff/statistieken/", statistics.statistics, name="statistics"),
     path("staff/audit/", audit.audit_log, name="audit_log"),
     path("staff/academies-overzicht/", directory.academy_directory, name="academy_directory"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("gegevens/academie/<int:pk>/", privacy.academy_export, name="academy_export"),
 ]
 
 # Network dashboard, exports and the public catalogue (reporting/views/dashboard.py, ...).

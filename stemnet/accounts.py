@@ -5,11 +5,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
 from .forms import SafeInputMixin
+from .models import Message, MessageKind, MessageStatus
 from .tasks import send_rendered_mail
 
 
@@ -29,12 +31,23 @@ class AccountAdapter(DefaultAccountAdapter):
         alternatives = [
             [content, mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ]
+        # Logged without its text: account mails carry sign-in and password-reset links,
+        # which no one but the recipient may see (and which staff therefore cannot re-send).
+        logged = Message.objects.create(
+            user=get_user_model().objects.filter(email__iexact=email).first(),
+            to_email=email,
+            kind=MessageKind.ACCOUNT,
+            subject=str(message.subject)[:255],
+            body="",
+            status=MessageStatus.QUEUED,
+        )
         kwargs = {
             "subject": message.subject,
             "body": message.body,
             "from_email": message.from_email,
             "to": list(message.to),
             "alternatives": alternatives,
+            "message_id": logged.pk,
         }
         transaction.on_commit(lambda: send_rendered_mail.delay(**kwargs))
 

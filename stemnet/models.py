@@ -123,3 +123,109 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class MessageKind(models.TextChoices):
+    """Soort bericht: what an e-mail is about; preferences are kept per kind."""
+
+    RECOGNITION = "recognition", _("Beslissingen over de erkenning")
+    REMINDER = "reminder", _("Herinneringen voor het einde van de erkenning")
+    PERIOD = "period", _("Periodes geopend, afgesloten of heropend")
+    AWARD_LETTER = "award_letter", _("Toekenningsbrieven")
+    PARTNERSHIP = "partnership", _("Vragen en aanbod van partnerschappen")
+    INVITATION = "invitation", _("Uitnodigingen")
+    DIGEST = "digest", _("Dagelijks overzicht")
+    ACCOUNT = "account", _("Account en aanmelden")
+
+
+class Delivery(models.TextChoices):
+    """How a user wants a kind of message: right away, bundled once a day, or not at all."""
+
+    IMMEDIATE = "immediate", _("Meteen")
+    DIGEST = "digest", _("In een dagelijks overzicht")
+    OFF = "off", _("Niet")
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("In de wachtrij")
+    SENT = "sent", _("Verzonden")
+    FAILED = "failed", _("Mislukt")
+    WAITING_DIGEST = "waiting_digest", _("Wacht op het dagelijks overzicht")
+    IN_DIGEST = "in_digest", _("Verzonden in het dagelijks overzicht")
+    OFF = "off", _("Niet verzonden (uitgeschakeld)")
+
+
+class NotificationPreference(models.Model):
+    """Berichtvoorkeur: one row per user and kind that differs from "immediately"."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("soort bericht"), max_length=20, choices=MessageKind.choices)
+    delivery = models.CharField(
+        _("ontvangen"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("berichtvoorkeur")
+        verbose_name_plural = _("berichtvoorkeuren")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class Message(models.Model):
+    """Berichtenlog: one row per e-mail the portal sends (or, by preference, does not send):
+    to whom, what kind, the text, the page it is about and how delivery went."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages_received",
+    )
+    to_email = models.EmailField(_("aan"), max_length=254)
+    kind = models.CharField(_("soort"), max_length=20, choices=MessageKind.choices, db_index=True)
+    subject = models.CharField(_("onderwerp"), max_length=255)
+    body = models.TextField(_("tekst"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    object_label = models.CharField(_("over"), max_length=255, blank=True)
+    object_type = models.CharField(_("objecttype"), max_length=100, blank=True)
+    object_id = models.CharField(_("object-id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MessageStatus.choices,
+        default=MessageStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    sent_at = models.DateTimeField(_("verzonden"), null=True, blank=True)
+    error = models.TextField(_("fout"), blank=True)
+    #: For a digest: the day whose messages it carries; for a message: the digest it went in.
+    digest_day = models.DateField(_("overzicht van"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            # One digest per user per day, however often the job runs.
+            models.UniqueConstraint(
+                fields=["user", "digest_day"],
+                condition=Q(kind="digest"),
+                name="message_one_digest_per_user_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

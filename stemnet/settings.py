@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -262,6 +263,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE: dict = {
     # Export files are kept for EXPORT_RETENTION_HOURS, then deleted (the status row stays).
     "purge-expired-exports": {"task": "reporting.tasks.purge_expired_exports", "schedule": 3600},
+    # Reminders 60 and 14 days before a recognition lapses (idempotent per day).
+    "recognition-reminders": {
+        "task": "academies.tasks.send_recognition_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Yesterday's digest for every user who chose one (one e-mail per user per day).
+    "daily-digest": {
+        "task": "stemnet.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Reporting ----------------------------------------------------------------------------

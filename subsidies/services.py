@@ -573,19 +573,27 @@ def record_letter_failure(award_id: int, error: BaseException) -> None:
 
 
 def _notify(award: Award, emails: list[str]) -> None:
-    from django.core.mail import send_mail
+    """The award letter is ready: a message to each admin (through the message log; an
+    award letter cannot be switched off)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
 
-    if emails:
-        send_mail(
-            subject=f"[STEM-academies] Toekenningsbrief {award.run.period.code}",
-            message=(
-                f"Beste,\n\nDe toekenningsbrief van {award.academy.name} voor periode "
-                f"{award.run.period.code} staat klaar in het portaal (referentie "
-                f"{award.reference}).\n\nMet vriendelijke groeten,\nVLAIO – Team STEM\n"
-            ),
-            from_email=None,
-            recipient_list=emails,
-        )
+    from stemnet.models import MessageKind
+    from stemnet.notifications import notify
+
+    notify(
+        kind=MessageKind.AWARD_LETTER,
+        recipients=get_user_model().objects.filter(email__in=emails).order_by("email"),
+        subject=f"[STEM-academies] Toekenningsbrief {award.run.period.code}",
+        body=(
+            f"Beste,\n\nDe toekenningsbrief van {award.academy.name} voor periode "
+            f"{award.run.period.code} staat klaar in het portaal (referentie "
+            f"{award.reference}).\n\nMet vriendelijke groeten,\nVLAIO – Team STEM\n"
+        ),
+        path=reverse("subsidies:letters"),
+        label="Uw toekenningsbrieven",
+        obj=award,
+    )
 
 
 @transaction.atomic

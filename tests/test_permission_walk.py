@@ -523,6 +523,38 @@ EXPECTED = {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
         "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
     },
+    "notifications:mine": {
+        "get": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "notifications:preferences": {
+        "get": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
+        "post": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
+    },
+    "notifications:detail": {
+        "get": (LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, LOGIN),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "notifications_staff:log": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "notifications_staff:resend": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 302, LOGIN),
+    },
+    "academies_staff:recognition_end_date": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 400, LOGIN),
+    },
+    "reporting:privacy": {
+        "get": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "reporting:academy_export": {
+        "get": (LOGIN, 404, 404, 403, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 404, 404, 403, 200, 404, 404, 404, 200, LOGIN),
+    },
     "favicon": {
         "get": (301, 301, 301, 301, 301, 301, 301, 301, 301, 301),
         "post": (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
@@ -745,6 +777,23 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "reporting:uitdatabank_activity": {"pk": activity_pk},
         "reporting:dashboard_list": {"figure": "academies"},
         "reporting:download": {"pk": export.pk},
+    }
+    from stemnet.models import Message, MessageStatus
+
+    failed_message = Message.objects.create(
+        user=users["admin"],
+        to_email=users["admin"].email,
+        kind="recognition",
+        subject="Mislukt",
+        body="x",
+        status=MessageStatus.FAILED,
+    )
+    recognised = application_in_state(ApplicationState.RECOGNISED)
+    args |= {
+        "notifications:detail": {"pk": failed_message.pk},
+        "notifications_staff:resend": {"pk": failed_message.pk},
+        "academies_staff:recognition_end_date": {"pk": recognised.recognition.pk},
+        "reporting:academy_export": {"pk": a},
     }
     literal = {
         "admin/(?P<url>.*)$": "/admin/geen-pagina/",

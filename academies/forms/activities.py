@@ -208,7 +208,10 @@ class ParticipantForm(ParticipantEditForm):
     ref = forms.CharField(
         label=_("Referentie"),
         max_length=50,
-        help_text=_("Een code die jullie zelf kiezen. Geen namen: kinderen blijven anoniem."),
+        help_text=_(
+            "Een code die jullie zelf kiezen. Geen namen of e-mailadressen: kinderen "
+            "blijven anoniem."
+        ),
     )
     field_order = ["ref", "birth_year", "residence_postal_code"]
 
@@ -232,7 +235,8 @@ class ImportForm(SafeInputMixin, forms.Form):
         help_text=_(
             "Kolommen: activity_code, activity_title, series_code, session_date, "
             "start_time, end_time, location_nis, participant_ref, birth_year, "
-            "residence_postal_code."
+            "residence_postal_code. Vul bij participant_ref nooit een naam of "
+            "e-mailadres in: kinderen blijven anoniem."
         ),
     )
 

@@ -191,8 +191,9 @@ class DecisionForm(SafeInputMixin, forms.Form):
     valid_until = forms.DateField(
         label=_("Erkend tot en met"),
         help_text=_(
-            "Bij erkennen: leeg voor onbepaalde duur. Bij intrekken: de laatste erkende dag "
-            "(leeg = vandaag)."
+            "Bij erkennen: leeg = volgens de termijn (een eerste erkenning is voorlopig en "
+            "loopt 1 jaar, daarna 3 jaar). Bij intrekken: de laatste erkende dag (leeg = "
+            "vandaag)."
         ),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -205,3 +206,15 @@ class DecisionForm(SafeInputMixin, forms.Form):
         if data.get("action") not in ACTIONS:
             raise forms.ValidationError(_("Kies een beslissing."))
         return data
+
+
+class EndDateForm(SafeInputMixin, forms.Form):
+    """Staff move a recognition's end date, with a reason."""
+
+    valid_until = forms.DateField(
+        label=_("Nieuwe einddatum (laatste erkende dag)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

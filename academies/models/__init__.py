@@ -19,6 +19,8 @@ from .recognition import (
     Attachment,
     Recognition,
     RecognitionApplication,
+    RecognitionReminder,
+    RecognitionTerm,
 )
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "ApplicationState",
     "ApplicationTransition",
     "Attachment",
+    "RecognitionReminder",
+    "RecognitionTerm",
     "Attendance",
     "ImportJob",
     "ImportStatus",

@@ -50,6 +50,7 @@ class RecognitionApplication(models.Model):
     confirms_flanders = models.BooleanField(_("actief in Vlaanderen"), default=False)
     explains_flanders = models.TextField(_("toelichting werking in Vlaanderen"), blank=True)
     motivation = models.TextField(_("motivering"), blank=True)
+    is_renewal = models.BooleanField(_("hernieuwing"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -129,9 +130,26 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class RecognitionTerm(models.TextChoices):
+    """Soort erkenning: a first recognition is provisional for a year, the next one full for
+    three years, then renewed every three years."""
+
+    PROVISIONAL = "provisional", _("voorlopige erkenning (1 jaar)")
+    FULL = "full", _("volledige erkenning (3 jaar)")
+    RENEWED = "renewed", _("hernieuwde erkenning (3 jaar)")
+
+
+TERM_YEARS = {
+    RecognitionTerm.PROVISIONAL: 1,
+    RecognitionTerm.FULL: 3,
+    RecognitionTerm.RENEWED: 3,
+}
+
+
 class Recognition(models.Model):
     """Erkenning: the academy is recognised from ``valid_from`` until ``valid_until``
-    (inclusive; open-ended while empty). Eligibility of sessions reads these windows."""
+    (inclusive; open-ended while empty, as for recognitions from before terms existed).
+    Eligibility of sessions reads these windows."""
 
     academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="recognitions")
     application = models.OneToOneField(
@@ -144,6 +162,9 @@ class Recognition(models.Model):
     valid_from = models.DateField(_("geldig vanaf"))
     valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("reden intrekking"), blank=True)
+    term = models.CharField(
+        _("soort erkenning"), max_length=12, choices=RecognitionTerm.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -160,3 +181,25 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.academy}: {self.valid_from} – {self.valid_until or '…'}"
+
+
+class RecognitionReminder(models.Model):
+    """A reminder sent to the academy's admins ``days_before`` days before the recognition
+    lapses; one row per recognition and reminder, so a re-run sends nothing twice."""
+
+    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField(_("dagen vooraf"))
+    sent_on = models.DateField(_("verzonden op"))
+
+    class Meta:
+        ordering = ["recognition_id", "-days_before"]
+        verbose_name = _("herinnering erkenning")
+        verbose_name_plural = _("herinneringen erkenning")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recognition", "days_before"], name="recognition_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recognition_id}: {self.days_before}"

@@ -120,7 +120,13 @@ def run_import(job_id: int) -> None:
         )
         raise
     else:
-        _finish(job_id, ImportStatus.SUCCEEDED, rows=result.rows, created=result.created)
+        _finish(
+            job_id,
+            ImportStatus.SUCCEEDED,
+            rows=result.rows,
+            created=result.created,
+            message="\n".join(result.warnings[:20]),
+        )
 
 
 def _finish(job_id: int, status: str, **fields) -> None:

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
+from stemnet.models import MessageKind
+from stemnet.notifications import notify
 
 from ..models import Academy, Invitation, MemberRole, Membership
 from ..permissions import is_admin
@@ -42,8 +44,6 @@ def update_academy(*, actor, academy: Academy, **fields) -> Academy:
 
 @transaction.atomic
 def invite(*, actor, academy: Academy, email: str, role: str, accept_url) -> Invitation:
-    from django.core.mail import send_mail
-
     if not is_admin(actor, academy):
         raise AcademyError(_("Enkel een beheerder kan collega's uitnodigen."))
     email = email.strip().lower()
@@ -56,18 +56,19 @@ def invite(*, actor, academy: Academy, email: str, role: str, accept_url) -> Inv
     )
     link = accept_url(invitation.token)
     record(actor=actor, action="academy.invited", obj=academy, payload={"email": email})
-    transaction.on_commit(
-        lambda: send_mail(
-            _("[STEM-academies] Uitnodiging voor %(academy)s") % {"academy": academy.name},
-            _(
-                "Beste,\n\n%(who)s nodigt u uit om mee te werken aan %(academy)s in het portaal "
-                "van de STEM-academies.\nVolg deze link om u aan te melden of een account te "
-                "maken en de uitnodiging te aanvaarden:\n%(link)s\n"
-            )
-            % {"who": actor.email, "academy": academy.name, "link": link},
-            None,
-            [email],
+    notify(
+        kind=MessageKind.INVITATION,
+        recipients=[email],
+        subject=_("[STEM-academies] Uitnodiging voor %(academy)s") % {"academy": academy.name},
+        body=_(
+            "Beste,\n\n%(who)s nodigt u uit om mee te werken aan %(academy)s in het portaal "
+            "van de STEM-academies.\nVolg deze link om u aan te melden of een account te "
+            "maken en de uitnodiging te aanvaarden:\n%(link)s\n"
         )
+        % {"who": actor.email, "academy": academy.name, "link": link},
+        path=link,
+        label=_("De uitnodiging"),
+        obj=invitation,
     )
     return invitation
 

@@ -1,7 +1,5 @@
 """Reporting periods: create on demand, close for reporting, reopen with a reason."""
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
+from stemnet.models import MessageKind
+from stemnet.notifications import notify
 from stemnet.periods import HalfYear
 
 from ..models import MemberRole, Membership, PeriodReport, ReportingPeriod
@@ -31,6 +31,7 @@ def close_reporting(*, actor, period: ReportingPeriod) -> ReportingPeriod:
     period.closed_at = timezone.now()
     period.save(update_fields=["closed_at"])
     record(actor=actor, action="period.reporting_closed", obj=period)
+    _notify_closed(period, _concerned_academies(period))
     return period
 
 
@@ -48,15 +49,23 @@ def reopen_reporting(*, actor, period: ReportingPeriod, reason: str) -> Reportin
     )
     record(actor=actor, action="period.reporting_reopened", obj=period, payload={"reason": reason})
     # Every academy with a report or sessions in the period may change its data again.
-    concerned = Membership.objects.filter(
-        Q(academy__period_reports__period=period)
-        | Q(
-            academy__sessions__date__gte=period.start_date,
-            academy__sessions__date__lte=period.end_date,
-        )
-    )
-    _notify_reopened(period, reason, concerned.values_list("academy_id", flat=True).distinct())
+    _notify_reopened(period, reason, _concerned_academies(period))
     return period
+
+
+def _concerned_academies(period: ReportingPeriod):
+    """The academies with a report or sessions in the period."""
+    return (
+        Membership.objects.filter(
+            Q(academy__period_reports__period=period)
+            | Q(
+                academy__sessions__date__gte=period.start_date,
+                academy__sessions__date__lte=period.end_date,
+            )
+        )
+        .values_list("academy_id", flat=True)
+        .distinct()
+    )
 
 
 @transaction.atomic
@@ -98,24 +107,53 @@ def reopen_period_report(*, actor, report: PeriodReport, reason: str) -> PeriodR
 
 
 def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
-    """One e-mail per academy to its admins, with the reason and a link to the period page;
-    sent only once the reopening is committed."""
-    admins = Membership.objects.filter(
-        academy_id__in=list(academy_ids), role=MemberRole.ADMIN
-    ).values_list("academy_id", "academy__name", "user__email")
-    by_academy: dict[int, tuple[str, list[str]]] = {}
-    for academy_id, name, email in admins.order_by("academy_id", "user__email"):
-        by_academy.setdefault(academy_id, (name, []))[1].append(email)
+    """One message per admin of each academy, with the reason and a link to the period
+    page; sent only once the reopening is committed."""
+    admins = (
+        Membership.objects.filter(academy_id__in=list(academy_ids), role=MemberRole.ADMIN)
+        .select_related("academy", "user")
+        .order_by("academy_id", "user__email")
+    )
     subject = _("[STEM-academies] Periode %(code)s is heropend") % {"code": period.code}
-    messages = []
-    for academy_id, (name, emails) in by_academy.items():
-        link = settings.PORTAL_URL + reverse("academies:period", args=[academy_id, period.code])
-        body = _(
-            "Beste,\n\nVLAIO heeft periode %(code)s heropend voor %(academy)s. U kunt de "
-            "sessies, deelnemers en aanwezigheden van die periode weer aanpassen en het "
-            "perioderapport daarna opnieuw indienen.\n\nReden: %(reason)s\n\n"
-            "De periode in het portaal: %(link)s\n\nVLAIO – Team STEM\n"
-        ) % {"code": period.code, "academy": name, "reason": reason, "link": link}
-        messages.append((subject, body, None, emails))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    for membership in admins:
+        name = membership.academy.name
+        notify(
+            kind=MessageKind.PERIOD,
+            recipients=[membership.user],
+            subject=subject,
+            body=_(
+                "Beste,\n\nVLAIO heeft periode %(code)s heropend voor %(academy)s. U kunt de "
+                "sessies, deelnemers en aanwezigheden van die periode weer aanpassen en het "
+                "perioderapport daarna opnieuw indienen.\n\nReden: %(reason)s\n\n"
+                "VLAIO – Team STEM\n"
+            )
+            % {"code": period.code, "academy": name, "reason": reason},
+            path=reverse("academies:period", args=[membership.academy_id, period.code]),
+            label=_("De periode"),
+            obj=period,
+        )
+
+
+def _notify_closed(period: ReportingPeriod, academy_ids) -> None:
+    """Each admin of the academies concerned hears that the period is closed for reporting."""
+    admins = (
+        Membership.objects.filter(academy_id__in=list(academy_ids), role=MemberRole.ADMIN)
+        .select_related("academy", "user")
+        .order_by("academy_id", "user__email")
+    )
+    subject = _("[STEM-academies] Periode %(code)s is afgesloten") % {"code": period.code}
+    for membership in admins:
+        notify(
+            kind=MessageKind.PERIOD,
+            recipients=[membership.user],
+            subject=subject,
+            body=_(
+                "Beste,\n\nVLAIO heeft periode %(code)s afgesloten voor rapportering. De "
+                "sessies, deelnemers en aanwezigheden van %(academy)s in die periode liggen nu "
+                "vast; VLAIO berekent de subsidies.\n\nVLAIO – Team STEM\n"
+            )
+            % {"code": period.code, "academy": membership.academy.name},
+            path=reverse("academies:period", args=[membership.academy_id, period.code]),
+            label=_("De periode"),
+            obj=period,
+        )

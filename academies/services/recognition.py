@@ -4,10 +4,13 @@ attachments."""
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stemnet.audit import record
+from stemnet.models import MessageKind
+from stemnet.notifications import notify
 from stemnet.permissions import require
 
 from ..models import (
@@ -22,7 +25,7 @@ from ..models import (
 from ..models.recognition import CLOSED_STATES
 from ..permissions import can_take_recognition_action, is_admin
 from ..workflow import ACTIONS
-from . import AcademyError
+from . import AcademyError, terms
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -49,6 +52,8 @@ def create_application(*, actor, academy, **fields) -> RecognitionApplication:
         raise AcademyError(_("Enkel een beheerder van de academie kan een erkenning aanvragen."))
     if academy.applications.exclude(state__in=CLOSED_STATES).exists():
         raise AcademyError(_("Er loopt al een aanvraag voor deze academie."))
+    # A recognised academy's new application is its renewal: the same workflow.
+    fields.setdefault("is_renewal", academy.recognitions.exists())
     application = RecognitionApplication.objects.create(academy=academy, created_by=actor, **fields)
     record(actor=actor, action="recognition.created", obj=application)
     return application
@@ -197,14 +202,19 @@ def take_action(
     recognised_from = until = None
     if action == "recognise":
         # An end date is optional: a provisional recognition runs one year, a full one three.
-        recognised_from = valid_from or today
-        if valid_until and valid_until < recognised_from:
+        # The term follows the academy's history (provisional 1 year, then 3 years); the
+        # end date follows from the start unless staff set one.
+        term = terms.next_term(application.academy)
+        recognised_from = valid_from or terms.term_start(application.academy, today)
+        valid_until = valid_until or terms.term_end(recognised_from, term)
+        if valid_until < recognised_from:
             raise AcademyError(_("De einddatum ligt voor de start van de erkenning."))
         Recognition.objects.create(
             academy=application.academy,
             application=application,
             valid_from=recognised_from,
             valid_until=valid_until,
+            term=term,
         )
         application.decided_at = timezone.now()
     elif action == "refuse":
@@ -239,14 +249,13 @@ def take_action(
 
 
 def _notify_admins(application, reason: str, *, recognised_from: date | None = None) -> None:
-    """One e-mail to the academy's admins, sent only once the transition is committed."""
-    from django.core.mail import send_mail
-
-    emails = list(
-        Membership.objects.filter(academy=application.academy, role=MemberRole.ADMIN).values_list(
-            "user__email", flat=True
-        )
-    )
+    """One message to each of the academy's admins, sent once the transition is committed."""
+    admins = [
+        m.user
+        for m in Membership.objects.filter(
+            academy=application.academy, role=MemberRole.ADMIN
+        ).select_related("user")
+    ]
     state = ApplicationState(application.state).label
     text = _("Beste,\n\nDe erkenningsaanvraag van %(academy)s heeft nu de status: %(state)s.\n") % {
         "academy": application.academy.name,
@@ -260,5 +269,12 @@ def _notify_admins(application, reason: str, *, recognised_from: date | None = N
         text += _("Toelichting: %(reason)s\n") % {"reason": reason}
     text += _("\nU vindt de aanvraag en haar geschiedenis in het portaal.\n\nVLAIO – Team STEM\n")
     subject = _("[STEM-academies] Erkenningsaanvraag: %(state)s") % {"state": state}
-    if emails:
-        transaction.on_commit(lambda: send_mail(subject, text, None, emails))
+    notify(
+        kind=MessageKind.RECOGNITION,
+        recipients=admins,
+        subject=subject,
+        body=text,
+        path=reverse("academies:application", args=[application.academy_id]),
+        label=_("De erkenningsaanvraag"),
+        obj=application,
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("aanvragen/", staff_recognition.queue, name="queue"),
     path("aanvragen/<int:pk>/", staff_recognition.review, name="review"),
     path("aanvragen/<int:pk>/beslissen/", staff_recognition.decide, name="decide"),
+    path(
+        "erkenningen/<int:pk>/einddatum/",
+        staff_recognition.change_end_date,
+        name="recognition_end_date",
+    ),
     path("schoolvakanties/", holidays.holiday_list, name="holidays"),
     path("schoolvakanties/<int:pk>/verwijderen/", holidays.holiday_delete, name="holiday_delete"),
     path("perioderapporten/", period_reports.report_list, name="reports"),

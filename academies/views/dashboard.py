@@ -8,6 +8,7 @@ from ..permissions import can_manage_academy
 from ..selectors.activities import period_summary
 from ..selectors.organisation import current_academy, memberships_of, open_invitations_for
 from ..selectors.recognition import current_recognition, latest_application
+from ..services import terms
 
 
 @login_required
@@ -26,6 +27,7 @@ def dashboard(request):
             "invitations": open_invitations_for(request.user),
             "can_manage": can_manage_academy(request.user, academy).allowed,
             "recognition": current_recognition(academy),
+            "lapse": terms.lapse_status(academy),
             "application": latest_application(academy),
             "current_period": half.code,
             "summary": period_summary(academy, half.start, half.end),

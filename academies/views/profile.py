@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stemnet.notifications import absolute
+
 from ..forms.organisation import AcademyForm, InvitationForm
 from ..models import Invitation, StemDomain
 from ..permissions import can_manage_academy
@@ -91,7 +93,8 @@ def members(request, pk):
                     actor=request.user,
                     academy=academy,
                     **form.cleaned_data,
-                    accept_url=lambda token: request.build_absolute_uri(
+                    # E-mails link to the portal's own address (settings.PORTAL_URL).
+                    accept_url=lambda token: absolute(
                         reverse("academies:accept_invitation", args=[token])
                     ),
                 )

@@ -13,7 +13,7 @@ from ..models import ApplicationState, Attachment
 from ..permissions import can_manage_academy
 from ..selectors.organisation import academies_for_user
 from ..selectors.recognition import changes_request, current_recognition, latest_application
-from ..services import AcademyError
+from ..services import AcademyError, terms
 from ..services import recognition as services
 from ..workflow import ACADEMY, STAFF_TARGETS, actions_from
 
@@ -27,10 +27,21 @@ def application(request, pk):
     latest = latest_application(academy)
     # The application the form works on: the latest while it is being written or changed,
     # a new one when there is none yet or the last one was refused or withdrawn.
-    working = latest if latest and latest.state not in STARTS_OVER else None
+    # A recognised academy whose recognition nears its end (or ended) files a renewal: a
+    # new application through the same workflow, pre-filled from the previous one.
+    recognition = current_recognition(academy)
+    renewing = bool(
+        latest
+        and latest.state == ApplicationState.RECOGNISED
+        and (recognition is None or terms.renewal_due(recognition))
+    )
+    working = latest if latest and latest.state not in STARTS_OVER and not renewing else None
     can_manage = can_manage_academy(request.user, academy).allowed
     editable = can_manage and (working is None or working.state in services.EDITABLE_STATES)
-    form = ApplicationForm(request.POST or None, request.FILES or None, instance=working)
+    initial = _renewal_initial(academy, latest) if renewing else None
+    form = ApplicationForm(
+        request.POST or None, request.FILES or None, instance=working, initial=initial
+    )
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -69,7 +80,8 @@ def application(request, pk):
         {
             "academy": academy,
             "application": latest,
-            "recognition": current_recognition(academy),
+            "recognition": recognition,
+            "renewing": renewing,
             "form": form,
             "editable": editable,
             "can_manage": can_manage,
@@ -82,6 +94,15 @@ def application(request, pk):
             "staff_targets": STAFF_TARGETS,
         },
     )
+
+
+def _renewal_initial(academy, previous) -> dict:
+    """The renewal form starts from the previous application's explanations and the
+    profile's public description; the criteria are confirmed again."""
+    fields = ["explains_stem", "explains_outside_school", "explains_ages", "explains_flanders"]
+    initial = {name: getattr(previous, name) for name in fields}
+    initial["motivation"] = previous.motivation or academy.public_description
+    return initial
 
 
 @login_required

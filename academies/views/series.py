@@ -17,6 +17,7 @@ from ..selectors.activities import series_page, series_summary
 from ..selectors.periods import reporting_period
 from ..services import AcademyError
 from ..services import activities as services
+from ..validation import ref_personal_data_warning
 from .common import attempt, confirm_page, edit_page, series_or_404
 
 
@@ -69,6 +70,9 @@ def series_add_participant(request, academy_id, pk):
         ),
         _("Deelnemer %(ref)s toegevoegd.") % {"ref": form.cleaned_data["ref"].strip()},
     ):
+        warning = ref_personal_data_warning(form.cleaned_data["ref"])
+        if warning:
+            messages.warning(request, warning)
         return redirect("academies:series", academy.pk, series.pk)
     return _render(request, academy, series, participant_form=form)
 

@@ -12,10 +12,10 @@ from stemnet.decorators import staff_required
 from stemnet.models import FLEMISH_REGION, Province
 
 from ..criteria import staff_age_range_warning
-from ..forms.organisation import DecisionForm
-from ..models import ApplicationState, RecognitionApplication, StemDomain
+from ..forms.organisation import DecisionForm, EndDateForm
+from ..models import ApplicationState, Recognition, RecognitionApplication, StemDomain
 from ..selectors.recognition import QUEUE_ALL, QUEUE_OPEN, recognition_queue
-from ..services import AcademyError
+from ..services import AcademyError, terms
 from ..services import recognition as services
 from ..workflow import STAFF, STAFF_TARGETS, actions_from
 
@@ -51,9 +51,10 @@ def queue(request):
     )
 
 
-def _review_context(application, form):
+def _review_context(application, form, end_form=None):
     academy = application.academy
     return {
+        "end_form": end_form or EndDateForm(prefix="end"),
         "application": application,
         "academy": academy,
         "domains": [StemDomain(d).label for d in academy.stem_domains if d in StemDomain.values],
@@ -101,4 +102,35 @@ def decide(request, pk):
     # What was typed (the reason, the dates) stays on the page with the error next to it.
     return render(
         request, "academies/staff_review.html", _review_context(application, form), status=400
+    )
+
+
+@staff_required
+@require_POST
+def change_end_date(request, pk):
+    """Staff move a recognition's end date, with a reason (audited)."""
+    recognition = get_object_or_404(
+        Recognition.objects.select_related("application__academy__municipality__province"),
+        pk=pk,
+        application__isnull=False,
+    )
+    application = recognition.application
+    form = EndDateForm(request.POST, prefix="end")
+    if form.is_valid():
+        try:
+            terms.change_end_date(actor=request.user, recognition=recognition, **form.cleaned_data)
+        except AcademyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("De erkenning loopt nu tot en met %(date)s.")
+                % {"date": form.cleaned_data["valid_until"].strftime("%d-%m-%Y")},
+            )
+            return redirect("academies_staff:review", application.pk)
+    return render(
+        request,
+        "academies/staff_review.html",
+        _review_context(application, DecisionForm(), form),
+        status=400,
     )

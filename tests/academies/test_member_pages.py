@@ -252,3 +252,21 @@ def test_the_grid_refuses_a_child_at_two_overlapping_sessions_with_a_clear_messa
     assert 'role="alert"' in body and "tegelijk" in body and "VJ26" in body
     assert 'aria-pressed="false"' in body and "disabled" not in body  # not a lock: try again
     assert not Attendance.objects.filter(session=clash).exists()
+
+
+def test_closing_the_period_tells_the_admins_concerned_with_a_link_to_the_period(
+    municipalities, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_URL = "https://portaal.example.be"
+    period = get_or_create_reporting_period("2026-1")
+    active, idle = recognised_academy(), recognised_academy()
+    make_admin(active, email="actief@example.org")
+    make_member(active, email="lid@example.org")
+    make_admin(idle, email="stil@example.org")
+    import_attendance(actor=None, academy=active, rows=register_rows(2, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        close_reporting(actor=make_staff(), period=period)
+    [message] = mail.outbox
+    assert message.to == ["actief@example.org"]
+    assert "2026-1 is afgesloten" in message.subject
+    assert f"https://portaal.example.be/academies/{active.pk}/periodes/2026-1/" in message.body

@@ -57,6 +57,7 @@ WALK = [
     ("academies_staff:queue", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:review", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:decide", "post", (LOGIN, 403, 403, 403, 302)),
+    ("academies_staff:recognition_end_date", "post", (LOGIN, 403, 403, 403, 302)),
     ("academies_staff:holidays", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:holiday_delete", "get", (LOGIN, 403, 403, 403, 200)),
     ("academies_staff:reports", "get", (LOGIN, 403, 403, 403, 200)),
@@ -97,6 +98,7 @@ def world(municipalities):
     # The staff decision walked below acts on a submitted application of another academy,
     # so the application above stays editable for the admin's POST.
     submitted = application_in_state(ApplicationState.SUBMITTED)
+    recognised = application_in_state(ApplicationState.RECOGNISED)
     invitation = Invitation.objects.create(academy=AcademyFactory(), email="x@example.org")
     holiday = SchoolHoliday.objects.create(
         name="Herfstvakantie", start_date=date(2026, 10, 26), end_date=date(2026, 11, 1)
@@ -119,6 +121,7 @@ def world(municipalities):
             "academies:session_all_present": [academy.pk, session.pk],
             "academies_staff:review": [submitted.pk],
             "academies_staff:decide": [submitted.pk],
+            "academies_staff:recognition_end_date": [recognised.recognition.pk],
             "academies_staff:holiday_delete": [holiday.pk],
             "academies_staff:report_reopen": [report.pk],
             "academies:activities": [academy.pk],
@@ -130,6 +133,10 @@ def world(municipalities):
             "academies:members": {"email": "nieuw@example.org", "role": "member"},
             "academies:application": {**CRITERIA, "submit_action": "save"},
             "academies_staff:decide": {"action": "request_changes", "reason": "Meer uitleg graag."},
+            "academies_staff:recognition_end_date": {
+                "end-valid_until": "2030-12-31",
+                "end-reason": "Verlengd.",
+            },
         },
     )
 

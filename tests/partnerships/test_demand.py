@@ -240,3 +240,49 @@ def test_coverage_and_demand_pages_speak_english(eeklo_partnership, client, _bac
     assert "Incomplete" in page and "Academies in the budget" in page
     page = client.get(reverse("partnerships:requests")).content.decode()
     assert "Requests from municipalities for STEM activities" in page
+
+
+def test_an_offer_and_its_decision_reach_the_other_side_through_the_message_log(
+    eeklo_partnership, django_capture_on_commit_callbacks, settings
+):
+    from django.core import mail
+
+    from partnerships import services
+    from stemnet.models import Delivery, Message, NotificationPreference
+
+    settings.PORTAL_URL = "https://portaal.example.be"
+    partnership, official, _lead = eeklo_partnership
+    PartnershipMember.objects.create(
+        partnership=partnership,
+        kind=MemberKind.LOCAL_GOVERNMENT,
+        organisation="Stad Eeklo",
+        municipality=municipality("43005"),
+        contact_name="Dienst Jeugd",
+        contact_email=official.email,
+        user=official,
+    )
+    request = MunicipalRequest.objects.create(
+        municipality=municipality("43005"),
+        requested_by=official,
+        stem_domain="digital",
+        period_code="2027-1",
+        place="Jeugdhuis",
+        description="Codeerclub",
+    )
+    near = AcademyFactory(name="Codeclub Maldegem", municipality=municipality("43010"))
+    admin = make_admin(near, email="beheer@maldegem.example.org")
+    NotificationPreference.objects.create(user=admin, kind="partnership", delivery=Delivery.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = services.make_offer(actor=admin, request=request, academy=near, message="Ja")
+    [to_official] = mail.outbox
+    assert to_official.to == [official.email]
+    assert f"https://portaal.example.be/partnerships/vragen/{request.pk}/" in to_official.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_offer(actor=official, offer=offer, accept=True)
+    assert len(mail.outbox) == 1  # the admin switched partnership messages off
+    logged = Message.objects.get(user=admin)
+    assert (logged.kind, logged.status, logged.subject) == (
+        "partnership",
+        "off",
+        "[STEM-academies] Uw aanbod werd aanvaard",
+    )
