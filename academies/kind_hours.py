@@ -21,16 +21,17 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
 from .eligibility import MAX_AGE, MIN_AGE, Reason
-from .models import Attendance, Recognition
+from .models import Attendance, Recognition, Session
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,83 @@ def _recognised_on_session_day(session: str = "session__"):
 # --- Age ---------------------------------------------------------------------------------
 
 
-def age_in_session_year(session_date: str, birth_year: str):
-    """A child's age in the calendar year of the session (session year − birth year)."""
+def age_in_session_year(session_date, birth_year: str):
+    """A child's age in the calendar year of the session (session year − birth year);
+    ``session_date`` is a field path or an expression such as ``OuterRef("date")``."""
     return ExtractYear(session_date) - F(birth_year)
 
 
 def eligible_age(age: str = "age") -> Q:
     """On an annotated age: 5 to 18 inclusive."""
     return Q(**{f"{age}__gte": MIN_AGE, f"{age}__lte": MAX_AGE})
+
+
+# --- Eligible children stored per session -------------------------------------------------
+# ``Session.eligible_children`` holds the number of attending participants aged 5–18 in the
+# session's calendar year, so that a period's KIND-uren are a sum over sessions
+# (counted minutes × eligible children) instead of over attendance rows. Every write that
+# adds or removes attendance, moves a session to another year or corrects a birth year calls
+# ``refresh_eligible_children`` in its own transaction; ``manage.py check_kind_hours``
+# recounts them all. Only this module reads the stored count.
+
+
+def eligible_children_count(attendance_model=None):
+    """Per outer session: its attending participants aged 5–18 that year (0 when none).
+    ``attendance_model``: the historical model in a migration."""
+    attendance_model = attendance_model or Attendance
+    rows = (
+        attendance_model.objects.filter(session_id=OuterRef("pk"))
+        .alias(age=age_in_session_year(OuterRef("date"), "participant__birth_year"))
+        .filter(eligible_age())
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def refresh_eligible_children(sessions=None, *, session_model=None, attendance_model=None):
+    """Recount the stored eligible children of ``sessions`` (ids, or a queryset of ids or
+    sessions; None: every session) in one UPDATE; returns the number of sessions updated.
+    Call it inside the transaction of the write, after the write."""
+    qs = (session_model or Session).objects.all()
+    if sessions is not None:
+        if isinstance(sessions, set | frozenset | tuple | list) and not sessions:
+            return 0
+        qs = qs.filter(pk__in=sessions)
+    return qs.update(eligible_children=eligible_children_count(attendance_model))
+
+
+def sessions_with_wrong_eligible_children():
+    """Sessions whose stored count differs from a recount of their attendance, with
+    ``recounted``: (id, stored, recounted) tuples ordered by id."""
+    return list(
+        Session.objects.annotate(recounted=eligible_children_count())
+        .exclude(eligible_children=F("recounted"))
+        .order_by("pk")
+        .values_list("pk", "eligible_children", "recounted")
+    )
+
+
+def eligible_sessions(start: date, end: date, *, academy_ids=None):
+    """Sessions from ``start`` to ``end`` that earn KIND-uren: counted minutes and eligible
+    children stored, in Flanders, the academy recognised on the day (decided here, now)."""
+    qs = Session.objects.filter(
+        date__gte=start,
+        date__lte=end,
+        municipality__region=FLEMISH_REGION,
+        counted_minutes__gt=0,
+        eligible_children__gt=0,
+    )
+    if academy_ids is not None:
+        qs = qs.filter(academy_id__in=academy_ids)
+    return qs.filter(recognised_on(OuterRef("academy_id"), OuterRef("date")))
+
+
+def _earned_minutes():
+    """Child-minutes of an eligible session: its counted minutes for each eligible child."""
+    return Sum(F("counted_minutes") * F("eligible_children"))
 
 
 # --- Attendance rows ---------------------------------------------------------------------
@@ -104,7 +174,23 @@ def eligible_attendance(start: date, end: date, *, academy_ids=None):
 def child_minutes_by_academy_and_municipality(
     start: date, end: date, *, academy_ids=None
 ) -> list[ChildMinutes]:
-    """Eligible child-minutes per (academy, municipality), ordered by academy then REFNIS."""
+    """Eligible child-minutes per (academy, municipality), ordered by academy then REFNIS:
+    a sum over sessions of counted minutes × stored eligible children (the input of the
+    subsidy calculation)."""
+    rows = (
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .values("academy_id", "municipality_id")
+        .annotate(total=_earned_minutes())
+        .order_by("academy_id", "municipality_id")
+    )
+    return [ChildMinutes(r["academy_id"], r["municipality_id"], r["total"]) for r in rows]
+
+
+def child_minutes_by_academy_and_municipality_from_attendance(
+    start: date, end: date, *, academy_ids=None
+) -> list[ChildMinutes]:
+    """The same figures summed over attendance rows instead of the stored counts: the
+    reference the stored counts are proven against (tests, the benchmark)."""
     rows = (
         eligible_attendance(start, end, academy_ids=academy_ids)
         .values("session__academy_id", "session__municipality_id")
@@ -120,26 +206,29 @@ def child_minutes_by_academy_and_municipality(
 def child_minutes_by_municipality(start: date, end: date, *, academy_ids=None) -> dict[str, int]:
     """Eligible child-minutes per municipality (REFNIS), all academies together."""
     rows = (
-        eligible_attendance(start, end, academy_ids=academy_ids)
-        .values("session__municipality_id")
-        .annotate(total=Sum("session__counted_minutes"))
-        .order_by("session__municipality_id")
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .values("municipality_id")
+        .annotate(total=_earned_minutes())
+        .order_by("municipality_id")
     )
-    return {r["session__municipality_id"]: r["total"] for r in rows}
+    return {r["municipality_id"]: r["total"] for r in rows}
+
+
+def _half_of(date_field: str):
+    return Case(
+        When(**{f"{date_field}__month__lte": 6}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 def child_minutes_by_period(start: date, end: date, *, academy_ids=None) -> dict[str, int]:
     """Eligible child-minutes per half-year period ("2016-1", "2016-2"), in one query."""
-    half = Case(
-        When(session__date__month__lte=6, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     rows = (
-        eligible_attendance(start, end, academy_ids=academy_ids)
-        .annotate(year=ExtractYear("session__date"), half=half)
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .annotate(year=ExtractYear("date"), half=_half_of("date"))
         .values("year", "half")
-        .annotate(total=Sum("session__counted_minutes"))
+        .annotate(total=_earned_minutes())
         .order_by("year", "half")
     )
     return {f"{r['year']}-{r['half']}": r["total"] for r in rows}
@@ -454,16 +543,11 @@ def child_minutes_by_academy_and_period(
     start: date, end: date, *, academy_ids
 ) -> dict[tuple[int, str], int]:
     """Eligible child-minutes per (academy id, half-year period code), in one query."""
-    half = Case(
-        When(session__date__month__lte=6, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     rows = (
-        eligible_attendance(start, end, academy_ids=academy_ids)
-        .annotate(year=ExtractYear("session__date"), half=half)
-        .values("session__academy_id", "year", "half")
-        .annotate(total=Sum("session__counted_minutes"))
-        .order_by("session__academy_id", "year", "half")
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .annotate(year=ExtractYear("date"), half=_half_of("date"))
+        .values("academy_id", "year", "half")
+        .annotate(total=_earned_minutes())
+        .order_by("academy_id", "year", "half")
     )
-    return {(r["session__academy_id"], f"{r['year']}-{r['half']}"): r["total"] for r in rows}
+    return {(r["academy_id"], f"{r['year']}-{r['half']}"): r["total"] for r in rows}
