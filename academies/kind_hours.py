@@ -9,6 +9,7 @@ municipality) are applied here. Amounts are exact integers: child-minutes.
 One KIND-uur = 60 child-minutes; ``as_kind_hours`` is the one conversion for display.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -108,16 +109,44 @@ def eligible_children_count(attendance_model=None):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def refresh_eligible_children(sessions=None, *, session_model=None, attendance_model=None):
-    """Recount the stored eligible children of ``sessions`` (ids, or a queryset of ids or
-    sessions; None: every session) in one UPDATE; returns the number of sessions updated.
-    Call it inside the transaction of the write, after the write."""
-    qs = (session_model or Session).objects.all()
-    if sessions is not None:
-        if isinstance(sessions, set | frozenset | tuple | list) and not sessions:
-            return 0
-        qs = qs.filter(pk__in=sessions)
-    return qs.update(eligible_children=eligible_children_count(attendance_model))
+def refresh_eligible_children(
+    sessions=None, *, session_model=None, attendance_model=None, batch_size: int = 2000
+) -> int:
+    """Recount the stored eligible children of ``sessions`` (session ids, or a queryset of
+    ids; None: every session); returns the number of sessions updated. Call it inside the
+    transaction of the write, after the write.
+
+    Per batch of sessions: one grouped count over their attendance and one UPDATE that sets
+    each session's count (a CASE over the counts found, 0 otherwise), so the cost does not
+    depend on the planner's statistics of freshly written tables (an import, the demo
+    network). ``session_model``/``attendance_model``: the historical models in a migration."""
+    session_model = session_model or Session
+    attendance_model = attendance_model or Attendance
+    if sessions is None:
+        sessions = session_model.objects.order_by("pk").values_list("pk", flat=True)
+    ids = sorted(set(sessions))
+    updated = 0
+    for first in range(0, len(ids), batch_size):
+        batch = ids[first : first + batch_size]
+        counts = (
+            attendance_model.objects.filter(session_id__in=batch)
+            .alias(age=age_in_session_year("session__date", "participant__birth_year"))
+            .filter(eligible_age())
+            .order_by()
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+        by_count = defaultdict(list)
+        for session_id, n in counts:
+            by_count[n].append(session_id)
+        count = Case(
+            *(When(pk__in=pks, then=Value(n)) for n, pks in sorted(by_count.items())),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        updated += session_model.objects.filter(pk__in=batch).update(eligible_children=count)
+    return updated
 
 
 def sessions_with_wrong_eligible_children():
@@ -369,14 +398,42 @@ def eligible_filtered(
     return qs.filter(**(filters or {}))
 
 
+def _over_sessions(narrowing: dict) -> dict | None:
+    """Session filters for ``narrowing`` when the stored counts can answer it (no age range,
+    filters on the session only), else None: the figures then come from attendance rows."""
+    if narrowing.get("age_from") is not None or narrowing.get("age_to") is not None:
+        return None
+    filters = narrowing.get("filters") or {}
+    if not all(key.startswith("session__") for key in filters):
+        return None
+    return {key.removeprefix("session__"): value for key, value in filters.items()}
+
+
+def _session_totals():
+    return {
+        "minutes": _earned_minutes(),
+        "municipalities": Count("municipality_id", distinct=True),
+        "sessions": Count("pk"),
+    }
+
+
 def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
-    """Child-minutes, unique children, municipalities and sessions with eligible attendance."""
-    row = eligible_filtered(start, end, **narrowing).aggregate(
-        minutes=Sum("session__counted_minutes"),
-        children=Count("participant", distinct=True),
-        municipalities=Count("session__municipality", distinct=True),
-        sessions=Count("session", distinct=True),
-    )
+    """Child-minutes, unique children, municipalities and sessions with eligible attendance.
+    Child-minutes, municipalities and sessions are summed over sessions (stored counts) when
+    the narrowing allows it; unique children always come from attendance."""
+    filters = _over_sessions(narrowing)
+    if filters is None:
+        row = eligible_filtered(start, end, **narrowing).aggregate(
+            minutes=Sum("session__counted_minutes"),
+            children=Count("participant", distinct=True),
+            municipalities=Count("session__municipality", distinct=True),
+            sessions=Count("session", distinct=True),
+        )
+    else:
+        row = eligible_sessions(start, end).filter(**filters).aggregate(**_session_totals())
+        row |= eligible_filtered(start, end, **narrowing).aggregate(
+            children=Count("participant", distinct=True)
+        )
     return EligibleTotals(
         row["minutes"] or 0, row["children"], row["municipalities"], row["sessions"]
     )
@@ -385,23 +442,58 @@ def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
 def eligible_totals_by(start: date, end: date, field: str, **narrowing) -> dict:
     """:class:`EligibleTotals` per value of ``field`` (a path from the attendance row, such as
     ``session__municipality__province_id`` or ``session__series__activity__format``)."""
+    filters = _over_sessions(narrowing)
+    if filters is None or not field.startswith("session__"):
+        rows = (
+            eligible_filtered(start, end, **narrowing)
+            .values(field)
+            .annotate(
+                minutes=Sum("session__counted_minutes"),
+                children=Count("participant", distinct=True),
+                municipalities=Count("session__municipality", distinct=True),
+                sessions=Count("session", distinct=True),
+            )
+            .order_by(field)
+        )
+        return {
+            r[field]: EligibleTotals(
+                r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
+            )
+            for r in rows
+        }
+    on_session = field.removeprefix("session__")
     rows = (
+        eligible_sessions(start, end)
+        .filter(**filters)
+        .values(on_session)
+        .annotate(**_session_totals())
+        .order_by(on_session)
+    )
+    children = dict(
         eligible_filtered(start, end, **narrowing)
         .values(field)
-        .annotate(
-            minutes=Sum("session__counted_minutes"),
-            children=Count("participant", distinct=True),
-            municipalities=Count("session__municipality", distinct=True),
-            sessions=Count("session", distinct=True),
-        )
+        .annotate(children=Count("participant", distinct=True))
         .order_by(field)
+        .values_list(field, "children")
     )
     return {
-        r[field]: EligibleTotals(
-            r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
+        r[on_session]: EligibleTotals(
+            r["minutes"] or 0, children.get(r[on_session], 0), r["municipalities"], r["sessions"]
         )
         for r in rows
     }
+
+
+def child_minutes_and_sessions_by(start: date, end: date, *fields: str) -> list[dict]:
+    """Eligible child-minutes (``child_minutes``) and sessions (``sessions``) per combination
+    of session ``fields`` (paths from the session, e.g. ``series__activity__stem_domains``),
+    summed over sessions: for breakdowns where a child cannot be split (domains)."""
+    return list(
+        eligible_sessions(start, end)
+        .values(*fields)
+        .annotate(child_minutes=_earned_minutes(), sessions=Count("pk"))
+        .order_by(*fields)
+    )
 
 
 def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
@@ -428,24 +520,37 @@ def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[st
 
 
 def eligible_totals_by_period(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
-    """:class:`EligibleTotals` per half-year period ("2016-1", "2016-2"), in one query."""
-    half = Case(
-        When(session__date__month__lte=6, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    rows = (
+    """:class:`EligibleTotals` per half-year period ("2016-1", "2016-2"): child-minutes,
+    municipalities and sessions over sessions when the narrowing allows it, unique children
+    over attendance."""
+    filters = _over_sessions(narrowing)
+    children = (
         eligible_filtered(start, end, **narrowing)
-        .annotate(year=ExtractYear("session__date"), half=half)
+        .annotate(year=ExtractYear("session__date"), half=_half_of("session__date"))
         .values("year", "half")
-        .annotate(
+        .order_by("year", "half")
+    )
+    if filters is None:
+        rows = children.annotate(
             minutes=Sum("session__counted_minutes"),
             children=Count("participant", distinct=True),
             municipalities=Count("session__municipality", distinct=True),
             sessions=Count("session", distinct=True),
         )
-        .order_by("year", "half")
-    )
+    else:
+        unique = {
+            (r["year"], r["half"]): r["children"]
+            for r in children.annotate(children=Count("participant", distinct=True))
+        }
+        rows = [
+            {**r, "children": unique.get((r["year"], r["half"]), 0)}
+            for r in eligible_sessions(start, end)
+            .filter(**filters)
+            .annotate(year=ExtractYear("date"), half=_half_of("date"))
+            .values("year", "half")
+            .annotate(**_session_totals())
+            .order_by("year", "half")
+        ]
     return {
         f"{r['year']}-{r['half']}": EligibleTotals(
             r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
@@ -475,52 +580,56 @@ class Reach:
     children: int
 
 
-def _reach(row) -> Reach:
-    return Reach(
-        academies=row["academies"],
-        activities=row["activities"],
-        series=row["series_count"],
-        sessions=row["sessions"],
-        child_minutes=row["child_minutes"],
-        children=row["children"],
+def _reach_over_sessions(sessions, field: str, attendance) -> dict:
+    """Per value of the session ``field``: academies, activities, series, sessions and
+    child-minutes over sessions (stored counts), unique children over ``attendance``."""
+    children = dict(
+        attendance.values(f"session__{field}")
+        .annotate(children=Count("participant_id", distinct=True))
+        .order_by(f"session__{field}")
+        .values_list(f"session__{field}", "children")
     )
-
-
-def _reach_annotations():
+    rows = (
+        sessions.values(field)
+        .annotate(
+            academies=Count("academy_id", distinct=True),
+            activities=Count("series__activity_id", distinct=True),
+            series_count=Count("series_id", distinct=True),
+            sessions=Count("pk"),
+            child_minutes=_earned_minutes(),
+        )
+        .order_by(field)
+    )
     return {
-        "academies": Count("session__academy_id", distinct=True),
-        "activities": Count("session__series__activity_id", distinct=True),
-        "series_count": Count("session__series_id", distinct=True),
-        "sessions": Count("session_id", distinct=True),
-        "child_minutes": Sum("session__counted_minutes"),
-        "children": Count("participant_id", distinct=True),
+        r[field]: Reach(
+            academies=r["academies"],
+            activities=r["activities"],
+            series=r["series_count"],
+            sessions=r["sessions"],
+            child_minutes=r["child_minutes"],
+            children=children.get(r[field], 0),
+        )
+        for r in rows
     }
 
 
 def reach_by_municipality(start: date, end: date, *, municipality_ids=None) -> dict[str, Reach]:
     """Per municipality of the sessions (REFNIS): academies, activities, series, sessions,
-    eligible child-minutes and unique children, in one query."""
-    qs = eligible_attendance(start, end)
+    eligible child-minutes (over sessions) and unique children (over attendance)."""
+    sessions, attendance = eligible_sessions(start, end), eligible_attendance(start, end)
     if municipality_ids is not None:
-        qs = qs.filter(session__municipality_id__in=municipality_ids)
-    rows = (
-        qs.values("session__municipality_id")
-        .annotate(**_reach_annotations())
-        .order_by("session__municipality_id")
-    )
-    return {r["session__municipality_id"]: _reach(r) for r in rows}
+        sessions = sessions.filter(municipality_id__in=municipality_ids)
+        attendance = attendance.filter(session__municipality_id__in=municipality_ids)
+    return _reach_over_sessions(sessions, "municipality_id", attendance)
 
 
 def reach_by_academy_in_municipality(start: date, end: date, refnis: str) -> dict[int, Reach]:
     """The same figures per academy, for the sessions held in one municipality."""
-    rows = (
-        eligible_attendance(start, end)
-        .filter(session__municipality_id=refnis)
-        .values("session__academy_id")
-        .annotate(**_reach_annotations())
-        .order_by("session__academy_id")
+    return _reach_over_sessions(
+        eligible_sessions(start, end).filter(municipality_id=refnis),
+        "academy_id",
+        eligible_attendance(start, end).filter(session__municipality_id=refnis),
     )
-    return {r["session__academy_id"]: _reach(r) for r in rows}
 
 
 def children_by_residence_postal_code(start: date, end: date) -> dict[str, int]:

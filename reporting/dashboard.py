@@ -398,17 +398,14 @@ def _domains(span: Span) -> list[BreakdownRow]:
     of domains, split here. A session counts under each of its domains, so domains do not
     add up to the total; unique children cannot be split this way and are left out."""
     minutes, counted = defaultdict(int), defaultdict(int)
-    rows = (
-        kind_hours.eligible_filtered(span.start, span.end)
-        .values("session__series__activity__stem_domains", "session__academy__stem_domains")
-        .annotate(m=Sum("session__counted_minutes"), s=Count("session", distinct=True))
-        .order_by()
+    rows = kind_hours.child_minutes_and_sessions_by(
+        span.start, span.end, "series__activity__stem_domains", "academy__stem_domains"
     )
     for r in rows:
-        own = r["session__series__activity__stem_domains"]
-        for domain in effective_domains(own, r["session__academy__stem_domains"]):
-            minutes[domain] += r["m"] or 0
-            counted[domain] += r["s"]
+        own = r["series__activity__stem_domains"]
+        for domain in effective_domains(own, r["academy__stem_domains"]):
+            minutes[domain] += r["child_minutes"] or 0
+            counted[domain] += r["sessions"]
     return [
         BreakdownRow(value, str(label), minutes[value], None, counted[value])
         for value, label in StemDomain.choices

@@ -508,6 +508,6 @@ def update_participant(
     participant.residence_postal_code = residence_postal_code
     participant.save(update_fields=["birth_year", "residence_postal_code"])
     if changed_year:
-        refresh_eligible_children(participant.attendances.values("session_id"))
+        refresh_eligible_children(participant.attendances.values_list("session_id", flat=True))
     record(actor=actor, action="participant.updated", obj=participant)
     return participant
