@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -27,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
@@ -158,6 +159,37 @@ def sessions_with_wrong_eligible_children():
         .order_by("pk")
         .values_list("pk", "eligible_children", "recounted")
     )
+
+
+def kind_hours_version(start: date, end: date) -> tuple:
+    """A cheap fingerprint of everything the KIND-uren from ``start`` to ``end`` read: the
+    sessions of those days (how many, the highest id, their days, places, counted minutes,
+    stored eligible children and child-minutes) and every recognition's dates. Any write
+    that changes those KIND-uren changes it once committed: attendance (through the stored
+    counts), a birth year, a session added, moved or removed, minutes recomputed after a
+    holiday change, a recognition granted, ended or withdrawn. Two queries, no attendance."""
+    day = ExtractDay("date") + 31 * ExtractMonth("date")
+    sessions = Session.objects.filter(date__gte=start, date__lte=end).aggregate(
+        n=Count("pk"),
+        top=Max("pk"),
+        days=Sum(day),
+        places=Sum(Cast("municipality_id", IntegerField())),
+        minutes=Sum("counted_minutes"),
+        children=Sum("eligible_children"),
+        earned=Sum(F("counted_minutes") * F("eligible_children")),
+    )
+
+    def stamp(field):
+        return ExtractYear(field) * 372 + ExtractMonth(field) * 31 + ExtractDay(field)
+
+    recognitions = Recognition.objects.aggregate(
+        n=Count("pk"),
+        top=Max("pk"),
+        starts=Sum(stamp("valid_from")),
+        ends=Sum(stamp("valid_until")),
+        open=Count("pk", filter=Q(valid_until__isnull=True)),
+    )
+    return (*sessions.values(), *recognitions.values())
 
 
 def eligible_sessions(start: date, end: date, *, academy_ids=None):
