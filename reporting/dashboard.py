@@ -31,6 +31,7 @@ from academies.models import (
 from academies.selectors.network import offer_between, recognised_academies_between
 from stemnet.models import Municipality, Province
 from stemnet.periods import HalfYear
+from stemnet.validation import MAX_DATE, MIN_DATE
 from subsidies.models import Period
 
 
@@ -438,16 +439,17 @@ class Dashboard:
 
 
 def data_version() -> tuple:
-    """A cheap fingerprint of the data the figures read (counts, highest ids, counted
-    minutes): new attendance, any insert or delete of the other rows, and any change of a
-    session's counted minutes change it. Other edits (attendance removed, a birth year
-    corrected) show when the cached figures expire."""
+    """A cheap fingerprint of the data the figures read (counts, highest ids, and the
+    sessions' and recognitions' fingerprint of ``kind_hours.kind_hours_version``): new
+    attendance, any insert or delete of the other rows, a session's counted minutes or
+    stored eligible children (attendance removed, a birth year corrected across 5–18) and a
+    recognition's dates change it. Other edits (a birth year corrected within 5–18: the age
+    groups) show when the cached figures expire."""
     version = [Attendance.objects.aggregate(top=Max("pk"))["top"]]  # index only: no count
-    for model in (Series, Activity, Participant, Recognition, Period):
+    for model in (Series, Activity, Participant, Period):
         row = model.objects.aggregate(n=Count("pk"), top=Max("pk"))
         version += [row["n"], row["top"]]
-    row = Session.objects.aggregate(n=Count("pk"), top=Max("pk"), m=Sum("counted_minutes"))
-    version += [row["n"], row["top"], row["m"]]
+    version += kind_hours.kind_hours_version(MIN_DATE, MAX_DATE)
     return tuple(version)
 
 
