@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
@@ -162,18 +162,17 @@ def sessions_with_wrong_eligible_children():
 
 
 def kind_hours_version(start: date, end: date) -> tuple:
-    """A cheap fingerprint of everything the KIND-uren from ``start`` to ``end`` read: the
-    sessions of those days (how many, the highest id, their days, places, counted minutes,
-    stored eligible children and child-minutes) and every recognition's dates. Any write
-    that changes those KIND-uren changes it once committed: attendance (through the stored
-    counts), a birth year, a session added, moved or removed, minutes recomputed after a
-    holiday change, a recognition granted, ended or withdrawn. Two queries, no attendance."""
-    day = ExtractDay("date") + 31 * ExtractMonth("date")
+    """A cheap fingerprint of what the KIND-uren from ``start`` to ``end`` read: the
+    sessions of those days (how many, the highest id, counted minutes, stored eligible
+    children, child-minutes: an index-only scan on PostgreSQL) and every recognition's
+    dates. Changes once committed with: attendance added or removed (the stored counts), a
+    birth year corrected across 5–18, a session added or removed or its minutes changed
+    (hours, a holiday change), a recognition granted, ended or withdrawn. Not seen: a
+    session moved to another day or a series to another municipality with the same
+    minutes (callers keep what they cache for a limited time). Two queries."""
     sessions = Session.objects.filter(date__gte=start, date__lte=end).aggregate(
         n=Count("pk"),
         top=Max("pk"),
-        days=Sum(day),
-        places=Sum(Cast("municipality_id", IntegerField())),
         minutes=Sum("counted_minutes"),
         children=Sum("eligible_children"),
         earned=Sum(F("counted_minutes") * F("eligible_children")),

@@ -77,6 +77,7 @@ def _percentile(samples, q):
 
 def _period_2016_1():
     from academies.models import ReportingPeriod
+    from subsidies import services
     from subsidies.models import Period, PeriodStatus
 
     reporting, _ = ReportingPeriod.objects.get_or_create(
@@ -85,8 +86,8 @@ def _period_2016_1():
     period, _ = Period.objects.get_or_create(reporting_period=reporting)
     if period.status == PeriodStatus.OPEN:
         period.budget_cents, period.academy_cap_cents = 500_000_00, 2_000_00
-        period.status = PeriodStatus.CLOSED
         period.save()
+        services.transition(actor=None, period=period, to=PeriodStatus.CLOSED)
     return Period.objects.select_related("reporting_period").get(pk=period.pk)
 
 

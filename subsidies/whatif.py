@@ -20,8 +20,9 @@ from academies.kind_hours import kind_hours_version
 
 from . import scheme, services
 
-#: How long a snapshot may serve at most, even when nothing seems to have changed.
-SNAPSHOT_SECONDS = 15 * 60
+#: How long a snapshot may serve at most, even when nothing seems to have changed (the
+#: fingerprint does not see a session moved to another day with the same minutes).
+SNAPSHOT_SECONDS = 5 * 60
 
 
 def snapshot_key(period) -> str:
@@ -31,10 +32,10 @@ def snapshot_key(period) -> str:
     return f"whatif:kag:{period.pk}:{digest}"
 
 
-def kind_hours_snapshot(period) -> list[tuple[int, str, int]]:
+def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, int]]:
     """The period's K(a, g) rows (academy, REFNIS, child-minutes), from the cache when the
     period's data have not changed since they were read."""
-    key = snapshot_key(period)
+    key = key or snapshot_key(period)
     rows = cache.get(key)
     if rows is None:
         rows = services.kind_hours_rows(period)
@@ -44,11 +45,21 @@ def kind_hours_snapshot(period) -> list[tuple[int, str, int]]:
 
 def simulate(period, overrides: dict) -> tuple[scheme.Outcome, scheme.Outcome]:
     """The distribution with the period's stored parameters and with ``overrides``, both
-    from one snapshot and through the calculation's own scheme."""
-    rows = services.input_rows(period, kag=kind_hours_snapshot(period))
-    current = scheme.calculate(rows, services.parameters_of(period))
-    proposed = scheme.calculate(rows, services.parameters_of(period, overrides))
-    return current, proposed
+    from one snapshot and through the calculation's own scheme. The stored parameters'
+    distribution is cached with the snapshot (keyed by them too): one change of a
+    parameter computes one distribution."""
+    key = snapshot_key(period)
+    rows = services.input_rows(period, kag=kind_hours_snapshot(period, key))
+    stored = services.parameters_of(period)
+    proposed_params = services.parameters_of(period, overrides)
+    current_key = f"{key}:current:{services.fingerprint(rows, stored)}"
+    current = cache.get(current_key)
+    if current is None:
+        current = scheme.calculate(rows, stored)
+        cache.set(current_key, current, SNAPSHOT_SECONDS)
+    if proposed_params == stored:
+        return current, current
+    return current, scheme.calculate(rows, proposed_params)
 
 
 @dataclass(frozen=True)

@@ -27,4 +27,8 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0, verbose_name='meetellende kinderen'),
         ),
         migrations.RunPython(count_eligible_children, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name='session',
+            index=models.Index(fields=['date'], include=('id', 'academy', 'municipality', 'counted_minutes', 'eligible_children'), name='session_kind_hours_idx'),
+        ),
     ]

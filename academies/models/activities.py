@@ -122,6 +122,13 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["academy", "date"]),
             models.Index(fields=["date"]),
+            # KIND-uren over sessions (academies.kind_hours) read only these columns: on
+            # PostgreSQL an index-only scan of the period's days.
+            models.Index(
+                fields=["date"],
+                include=["id", "academy", "municipality", "counted_minutes", "eligible_children"],
+                name="session_kind_hours_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
