@@ -151,6 +151,8 @@ def run(args) -> None:
     if connection.vendor != "postgresql":
         print("load: needs PostgreSQL (DATABASE_URL); skipped")
         return
+    from django.conf import settings
+
     from bench.bench_kind_hours import _period_2016_1
 
     _period_2016_1()  # the staff period page needs the period
@@ -160,7 +162,8 @@ def run(args) -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "stemnet.settings",
         "DEBUG": "false",
-        "SECRET_KEY": "bench-load-only-a-long-enough-random-looking-secret-0123456789abcdef",
+        # The sessions were signed here: the server must check them with the same key.
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "STEMNET_VAR_DIR": str(var),
