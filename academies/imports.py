@@ -30,6 +30,7 @@ from stemnet.reference import flemish_postal_codes
 from stemnet.validation import has_control_characters
 
 from .eligibility import END_OF_DAY, clock, overlaps
+from .kind_hours import refresh_eligible_children
 from .models import Activity, Attendance, Participant, Series, Session
 from .permissions import can_edit_academy_data
 from .selectors.periods import locked_reasons
@@ -698,6 +699,7 @@ def _write(academy, valid: list[_Row]) -> dict[str, int]:
     Attendance.objects.bulk_create(
         [Attendance(session_id=s, participant_id=p) for s, p in missing], batch_size=5000
     )
+    refresh_eligible_children({s for s, _p in missing})
     created["attendance"] = len(missing)
     enrolments = {
         (series[(r.activity_code, r.series_code)].pk, participants[r.ref].pk) for r in valid

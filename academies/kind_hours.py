@@ -9,6 +9,7 @@ municipality) are applied here. Amounts are exact integers: child-minutes.
 One KIND-uur = 60 child-minutes; ``as_kind_hours`` is the one conversion for display.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,18 +20,20 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from stemnet.models import FLEMISH_REGION
 
 from .eligibility import MAX_AGE, MIN_AGE, Reason
-from .models import Attendance, Recognition
+from .models import Attendance, Recognition, Session
 
 
 @dataclass(frozen=True)
@@ -77,14 +80,141 @@ def _recognised_on_session_day(session: str = "session__"):
 # --- Age ---------------------------------------------------------------------------------
 
 
-def age_in_session_year(session_date: str, birth_year: str):
-    """A child's age in the calendar year of the session (session year − birth year)."""
+def age_in_session_year(session_date, birth_year: str):
+    """A child's age in the calendar year of the session (session year − birth year);
+    ``session_date`` is a field path or an expression such as ``OuterRef("date")``."""
     return ExtractYear(session_date) - F(birth_year)
 
 
 def eligible_age(age: str = "age") -> Q:
     """On an annotated age: 5 to 18 inclusive."""
     return Q(**{f"{age}__gte": MIN_AGE, f"{age}__lte": MAX_AGE})
+
+
+# --- Eligible children stored per session -------------------------------------------------
+# ``Session.eligible_children`` holds the number of attending participants aged 5–18 in the
+# session's calendar year, so that a period's KIND-uren are a sum over sessions
+# (counted minutes × eligible children) instead of over attendance rows. Every write that
+# adds or removes attendance, moves a session to another year or corrects a birth year calls
+# ``refresh_eligible_children`` in its own transaction; ``manage.py check_kind_hours``
+# recounts them all. Only this module reads the stored count.
+
+
+def eligible_children_count(attendance_model=None):
+    """Per outer session: its attending participants aged 5–18 that year (0 when none).
+    ``attendance_model``: the historical model in a migration."""
+    attendance_model = attendance_model or Attendance
+    rows = (
+        attendance_model.objects.filter(session_id=OuterRef("pk"))
+        .alias(age=age_in_session_year(OuterRef("date"), "participant__birth_year"))
+        .filter(eligible_age())
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def refresh_eligible_children(
+    sessions=None, *, session_model=None, attendance_model=None, batch_size: int = 2000
+) -> int:
+    """Recount the stored eligible children of ``sessions`` (session ids, or a queryset of
+    ids; None: every session); returns the number of sessions updated. Call it inside the
+    transaction of the write, after the write.
+
+    Per batch of sessions: one grouped count over their attendance and one UPDATE that sets
+    each session's count (a CASE over the counts found, 0 otherwise), so the cost does not
+    depend on the planner's statistics of freshly written tables (an import, the demo
+    network). ``session_model``/``attendance_model``: the historical models in a migration."""
+    session_model = session_model or Session
+    attendance_model = attendance_model or Attendance
+    if sessions is None:
+        sessions = session_model.objects.order_by("pk").values_list("pk", flat=True)
+    ids = sorted(set(sessions))
+    updated = 0
+    for first in range(0, len(ids), batch_size):
+        batch = ids[first : first + batch_size]
+        counts = (
+            attendance_model.objects.filter(session_id__in=batch)
+            .alias(age=age_in_session_year("session__date", "participant__birth_year"))
+            .filter(eligible_age())
+            .order_by()
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+        by_count = defaultdict(list)
+        for session_id, n in counts:
+            by_count[n].append(session_id)
+        count = Case(
+            *(When(pk__in=pks, then=Value(n)) for n, pks in sorted(by_count.items())),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        updated += session_model.objects.filter(pk__in=batch).update(eligible_children=count)
+    return updated
+
+
+def sessions_with_wrong_eligible_children():
+    """Sessions whose stored count differs from a recount of their attendance, with
+    ``recounted``: (id, stored, recounted) tuples ordered by id."""
+    return list(
+        Session.objects.annotate(recounted=eligible_children_count())
+        .exclude(eligible_children=F("recounted"))
+        .order_by("pk")
+        .values_list("pk", "eligible_children", "recounted")
+    )
+
+
+def kind_hours_version(start: date, end: date) -> tuple:
+    """A cheap fingerprint of what the KIND-uren from ``start`` to ``end`` read: the
+    sessions of those days (how many, the highest id, counted minutes, stored eligible
+    children, child-minutes: an index-only scan on PostgreSQL) and every recognition's
+    dates. Changes once committed with: attendance added or removed (the stored counts), a
+    birth year corrected across 5–18, a session added or removed or its minutes changed
+    (hours, a holiday change), a recognition granted, ended or withdrawn. Not seen: a
+    session moved to another day or a series to another municipality with the same
+    minutes (callers keep what they cache for a limited time). Two queries."""
+    sessions = Session.objects.filter(date__gte=start, date__lte=end).aggregate(
+        n=Count("pk"),
+        top=Max("pk"),
+        minutes=Sum("counted_minutes"),
+        children=Sum("eligible_children"),
+        earned=Sum(F("counted_minutes") * F("eligible_children")),
+    )
+
+    def stamp(field):
+        return ExtractYear(field) * 372 + ExtractMonth(field) * 31 + ExtractDay(field)
+
+    recognitions = Recognition.objects.aggregate(
+        n=Count("pk"),
+        top=Max("pk"),
+        starts=Sum(stamp("valid_from")),
+        ends=Sum(stamp("valid_until")),
+        open=Count("pk", filter=Q(valid_until__isnull=True)),
+    )
+    return (*sessions.values(), *recognitions.values())
+
+
+def eligible_sessions(start: date, end: date, *, academy_ids=None):
+    """Sessions from ``start`` to ``end`` that earn KIND-uren: counted minutes and eligible
+    children stored, in Flanders, the academy recognised on the day (decided here, now)."""
+    qs = Session.objects.filter(
+        date__gte=start,
+        date__lte=end,
+        municipality__region=FLEMISH_REGION,
+        counted_minutes__gt=0,
+        eligible_children__gt=0,
+    )
+    if academy_ids is not None:
+        qs = qs.filter(academy_id__in=academy_ids)
+    return qs.filter(recognised_on(OuterRef("academy_id"), OuterRef("date")))
+
+
+def _earned_minutes():
+    """Child-minutes of an eligible session: its counted minutes for each eligible child."""
+    return Sum(F("counted_minutes") * F("eligible_children"))
 
 
 # --- Attendance rows ---------------------------------------------------------------------
@@ -110,7 +240,23 @@ def eligible_attendance(start: date, end: date, *, academy_ids=None):
 def child_minutes_by_academy_and_municipality(
     start: date, end: date, *, academy_ids=None
 ) -> list[ChildMinutes]:
-    """Eligible child-minutes per (academy, municipality), ordered by academy then REFNIS."""
+    """Eligible child-minutes per (academy, municipality), ordered by academy then REFNIS:
+    a sum over sessions of counted minutes × stored eligible children (the input of the
+    subsidy calculation)."""
+    rows = (
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .values("academy_id", "municipality_id")
+        .annotate(total=_earned_minutes())
+        .order_by("academy_id", "municipality_id")
+    )
+    return [ChildMinutes(r["academy_id"], r["municipality_id"], r["total"]) for r in rows]
+
+
+def child_minutes_by_academy_and_municipality_from_attendance(
+    start: date, end: date, *, academy_ids=None
+) -> list[ChildMinutes]:
+    """The same figures summed over attendance rows instead of the stored counts: the
+    reference the stored counts are proven against (tests, the benchmark)."""
     rows = (
         eligible_attendance(start, end, academy_ids=academy_ids)
         .values("session__academy_id", "session__municipality_id")
@@ -126,26 +272,29 @@ def child_minutes_by_academy_and_municipality(
 def child_minutes_by_municipality(start: date, end: date, *, academy_ids=None) -> dict[str, int]:
     """Eligible child-minutes per municipality (REFNIS), all academies together."""
     rows = (
-        eligible_attendance(start, end, academy_ids=academy_ids)
-        .values("session__municipality_id")
-        .annotate(total=Sum("session__counted_minutes"))
-        .order_by("session__municipality_id")
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .values("municipality_id")
+        .annotate(total=_earned_minutes())
+        .order_by("municipality_id")
     )
-    return {r["session__municipality_id"]: r["total"] for r in rows}
+    return {r["municipality_id"]: r["total"] for r in rows}
+
+
+def _half_of(date_field: str):
+    return Case(
+        When(**{f"{date_field}__month__lte": 6}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 def child_minutes_by_period(start: date, end: date, *, academy_ids=None) -> dict[str, int]:
     """Eligible child-minutes per half-year period ("2016-1", "2016-2"), in one query."""
-    half = Case(
-        When(session__date__month__lte=6, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     rows = (
-        eligible_attendance(start, end, academy_ids=academy_ids)
-        .annotate(year=ExtractYear("session__date"), half=half)
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .annotate(year=ExtractYear("date"), half=_half_of("date"))
         .values("year", "half")
-        .annotate(total=Sum("session__counted_minutes"))
+        .annotate(total=_earned_minutes())
         .order_by("year", "half")
     )
     return {f"{r['year']}-{r['half']}": r["total"] for r in rows}
@@ -286,14 +435,42 @@ def eligible_filtered(
     return qs.filter(**(filters or {}))
 
 
+def _over_sessions(narrowing: dict) -> dict | None:
+    """Session filters for ``narrowing`` when the stored counts can answer it (no age range,
+    filters on the session only), else None: the figures then come from attendance rows."""
+    if narrowing.get("age_from") is not None or narrowing.get("age_to") is not None:
+        return None
+    filters = narrowing.get("filters") or {}
+    if not all(key.startswith("session__") for key in filters):
+        return None
+    return {key.removeprefix("session__"): value for key, value in filters.items()}
+
+
+def _session_totals():
+    return {
+        "minutes": _earned_minutes(),
+        "municipalities": Count("municipality_id", distinct=True),
+        "sessions": Count("pk"),
+    }
+
+
 def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
-    """Child-minutes, unique children, municipalities and sessions with eligible attendance."""
-    row = eligible_filtered(start, end, **narrowing).aggregate(
-        minutes=Sum("session__counted_minutes"),
-        children=Count("participant", distinct=True),
-        municipalities=Count("session__municipality", distinct=True),
-        sessions=Count("session", distinct=True),
-    )
+    """Child-minutes, unique children, municipalities and sessions with eligible attendance.
+    Child-minutes, municipalities and sessions are summed over sessions (stored counts) when
+    the narrowing allows it; unique children always come from attendance."""
+    filters = _over_sessions(narrowing)
+    if filters is None:
+        row = eligible_filtered(start, end, **narrowing).aggregate(
+            minutes=Sum("session__counted_minutes"),
+            children=Count("participant", distinct=True),
+            municipalities=Count("session__municipality", distinct=True),
+            sessions=Count("session", distinct=True),
+        )
+    else:
+        row = eligible_sessions(start, end).filter(**filters).aggregate(**_session_totals())
+        row |= eligible_filtered(start, end, **narrowing).aggregate(
+            children=Count("participant", distinct=True)
+        )
     return EligibleTotals(
         row["minutes"] or 0, row["children"], row["municipalities"], row["sessions"]
     )
@@ -302,23 +479,58 @@ def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
 def eligible_totals_by(start: date, end: date, field: str, **narrowing) -> dict:
     """:class:`EligibleTotals` per value of ``field`` (a path from the attendance row, such as
     ``session__municipality__province_id`` or ``session__series__activity__format``)."""
+    filters = _over_sessions(narrowing)
+    if filters is None or not field.startswith("session__"):
+        rows = (
+            eligible_filtered(start, end, **narrowing)
+            .values(field)
+            .annotate(
+                minutes=Sum("session__counted_minutes"),
+                children=Count("participant", distinct=True),
+                municipalities=Count("session__municipality", distinct=True),
+                sessions=Count("session", distinct=True),
+            )
+            .order_by(field)
+        )
+        return {
+            r[field]: EligibleTotals(
+                r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
+            )
+            for r in rows
+        }
+    on_session = field.removeprefix("session__")
     rows = (
+        eligible_sessions(start, end)
+        .filter(**filters)
+        .values(on_session)
+        .annotate(**_session_totals())
+        .order_by(on_session)
+    )
+    children = dict(
         eligible_filtered(start, end, **narrowing)
         .values(field)
-        .annotate(
-            minutes=Sum("session__counted_minutes"),
-            children=Count("participant", distinct=True),
-            municipalities=Count("session__municipality", distinct=True),
-            sessions=Count("session", distinct=True),
-        )
+        .annotate(children=Count("participant", distinct=True))
         .order_by(field)
+        .values_list(field, "children")
     )
     return {
-        r[field]: EligibleTotals(
-            r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
+        r[on_session]: EligibleTotals(
+            r["minutes"] or 0, children.get(r[on_session], 0), r["municipalities"], r["sessions"]
         )
         for r in rows
     }
+
+
+def child_minutes_and_sessions_by(start: date, end: date, *fields: str) -> list[dict]:
+    """Eligible child-minutes (``child_minutes``) and sessions (``sessions``) per combination
+    of session ``fields`` (paths from the session, e.g. ``series__activity__stem_domains``),
+    summed over sessions: for breakdowns where a child cannot be split (domains)."""
+    return list(
+        eligible_sessions(start, end)
+        .values(*fields)
+        .annotate(child_minutes=_earned_minutes(), sessions=Count("pk"))
+        .order_by(*fields)
+    )
 
 
 def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
@@ -345,24 +557,37 @@ def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[st
 
 
 def eligible_totals_by_period(start: date, end: date, **narrowing) -> dict[str, EligibleTotals]:
-    """:class:`EligibleTotals` per half-year period ("2016-1", "2016-2"), in one query."""
-    half = Case(
-        When(session__date__month__lte=6, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    rows = (
+    """:class:`EligibleTotals` per half-year period ("2016-1", "2016-2"): child-minutes,
+    municipalities and sessions over sessions when the narrowing allows it, unique children
+    over attendance."""
+    filters = _over_sessions(narrowing)
+    children = (
         eligible_filtered(start, end, **narrowing)
-        .annotate(year=ExtractYear("session__date"), half=half)
+        .annotate(year=ExtractYear("session__date"), half=_half_of("session__date"))
         .values("year", "half")
-        .annotate(
+        .order_by("year", "half")
+    )
+    if filters is None:
+        rows = children.annotate(
             minutes=Sum("session__counted_minutes"),
             children=Count("participant", distinct=True),
             municipalities=Count("session__municipality", distinct=True),
             sessions=Count("session", distinct=True),
         )
-        .order_by("year", "half")
-    )
+    else:
+        unique = {
+            (r["year"], r["half"]): r["children"]
+            for r in children.annotate(children=Count("participant", distinct=True))
+        }
+        rows = [
+            {**r, "children": unique.get((r["year"], r["half"]), 0)}
+            for r in eligible_sessions(start, end)
+            .filter(**filters)
+            .annotate(year=ExtractYear("date"), half=_half_of("date"))
+            .values("year", "half")
+            .annotate(**_session_totals())
+            .order_by("year", "half")
+        ]
     return {
         f"{r['year']}-{r['half']}": EligibleTotals(
             r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
@@ -392,57 +617,60 @@ class Reach:
     children: int
 
 
-def _reach(row) -> Reach:
-    return Reach(
-        academies=row["academies"],
-        activities=row["activities"],
-        series=row["series_count"],
-        sessions=row["sessions"],
-        child_minutes=row["child_minutes"],
-        children=row["children"],
+def _reach_over_sessions(sessions, field: str, attendance) -> dict:
+    """Per value of the session ``field``: academies, activities, series, sessions and
+    child-minutes over sessions (stored counts), unique children over ``attendance``."""
+    children = dict(
+        attendance.values(f"session__{field}")
+        .annotate(children=Count("participant_id", distinct=True))
+        .order_by(f"session__{field}")
+        .values_list(f"session__{field}", "children")
     )
-
-
-def _reach_annotations():
+    rows = (
+        sessions.values(field)
+        .annotate(
+            academies=Count("academy_id", distinct=True),
+            activities=Count("series__activity_id", distinct=True),
+            series_count=Count("series_id", distinct=True),
+            sessions=Count("pk"),
+            child_minutes=_earned_minutes(),
+        )
+        .order_by(field)
+    )
     return {
-        "academies": Count("session__academy_id", distinct=True),
-        "activities": Count("session__series__activity_id", distinct=True),
-        "series_count": Count("session__series_id", distinct=True),
-        "sessions": Count("session_id", distinct=True),
-        "child_minutes": Sum("session__counted_minutes"),
-        "children": Count("participant_id", distinct=True),
+        r[field]: Reach(
+            academies=r["academies"],
+            activities=r["activities"],
+            series=r["series_count"],
+            sessions=r["sessions"],
+            child_minutes=r["child_minutes"],
+            children=children.get(r[field], 0),
+        )
+        for r in rows
     }
 
 
 def reach_by_municipality(start: date, end: date, *, municipality_ids=None) -> dict[str, Reach]:
     """Per municipality of the sessions (REFNIS): academies, activities, series, sessions,
-    eligible child-minutes and unique children, in one query."""
-    qs = eligible_attendance(start, end)
+    eligible child-minutes (over sessions) and unique children (over attendance)."""
+    sessions, attendance = eligible_sessions(start, end), eligible_attendance(start, end)
     if municipality_ids is not None:
-        qs = qs.filter(session__municipality_id__in=municipality_ids)
-    rows = (
-        qs.values("session__municipality_id")
-        .annotate(**_reach_annotations())
-        .order_by("session__municipality_id")
-    )
-    return {r["session__municipality_id"]: _reach(r) for r in rows}
+        sessions = sessions.filter(municipality_id__in=municipality_ids)
+        attendance = attendance.filter(session__municipality_id__in=municipality_ids)
+    return _reach_over_sessions(sessions, "municipality_id", attendance)
 
 
-REACH_KEYS = {"academy": "session__academy_id", "series": "session__series_id"}
+REACH_KEYS = {"academy": "academy_id", "series": "series_id"}
 
 
 def reach_in_municipality(start: date, end: date, refnis: str, *, per: str) -> dict[int, Reach]:
     """The same figures per academy or per series (``per``), for the sessions held in one
     municipality: the lists a coverage figure links to."""
-    key = REACH_KEYS[per]
-    rows = (
-        eligible_attendance(start, end)
-        .filter(session__municipality_id=refnis)
-        .values(key)
-        .annotate(**_reach_annotations())
-        .order_by(key)
+    return _reach_over_sessions(
+        eligible_sessions(start, end).filter(municipality_id=refnis),
+        REACH_KEYS[per],
+        eligible_attendance(start, end).filter(session__municipality_id=refnis),
     )
-    return {r[key]: _reach(r) for r in rows}
 
 
 def children_by_residence_postal_code(start: date, end: date) -> dict[str, int]:
@@ -465,16 +693,11 @@ def child_minutes_by_academy_and_period(
     start: date, end: date, *, academy_ids
 ) -> dict[tuple[int, str], int]:
     """Eligible child-minutes per (academy id, half-year period code), in one query."""
-    half = Case(
-        When(session__date__month__lte=6, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     rows = (
-        eligible_attendance(start, end, academy_ids=academy_ids)
-        .annotate(year=ExtractYear("session__date"), half=half)
-        .values("session__academy_id", "year", "half")
-        .annotate(total=Sum("session__counted_minutes"))
-        .order_by("session__academy_id", "year", "half")
+        eligible_sessions(start, end, academy_ids=academy_ids)
+        .annotate(year=ExtractYear("date"), half=_half_of("date"))
+        .values("academy_id", "year", "half")
+        .annotate(total=_earned_minutes())
+        .order_by("academy_id", "year", "half")
     )
-    return {(r["session__academy_id"], f"{r['year']}-{r['half']}"): r["total"] for r in rows}
+    return {(r["academy_id"], f"{r['year']}-{r['half']}"): r["total"] for r in rows}

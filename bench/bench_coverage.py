@@ -68,6 +68,7 @@ def run(args) -> None:
     from partnerships.models import Partnership
     from reporting.maps import canton_map
     from stemnet.models import Municipality
+    from tests.clients import record_mfa_in_session
 
     start, end = date(2016, 1, 1), date(2016, 6, 30)
     n = max(20, args.repeat * 10)
@@ -88,6 +89,7 @@ def run(args) -> None:
         region.leads.add(user)
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
+        record_mfa_in_session(client, user)  # staff powers need a session that passed MFA
         flanders_url = "/staff/dekking/?periode=2016-1"
         region_url = f"/dekking/partnerschap/{region.pk}/?periode=2016-1&gebied=gent-1"
         assert client.get(flanders_url).status_code == 200  # warm up session and caches

@@ -1,51 +1,37 @@
-"""Load run: the portal under gunicorn (production settings, 3 workers, as docker-compose's web
-service) on the benchmark database, driven over loopback by logged-in clients.
+"""Load: the portal under gunicorn (production settings, 3 sync workers) on the benchmark's
+PostgreSQL database, driven by closed-loop clients with logged-in sessions on loopback.
 
-Per page it prints one warm request's time (median of sequential requests, client side on
-loopback), then the throughput and p50/p95/p99 of ``LOAD_CLIENTS`` closed-loop clients (no
-think time) for ``LOAD_SECONDS``; finally an open-loop run: requests arrive at
-``LOAD_RATE`` per second over a mix of all pages, latency counted from the planned arrival
-(so a slow server cannot hide its queue). Errors are responses other than 200 and failed
-connections. Environment: LOAD_CLIENTS (20), LOAD_SECONDS (10), LOAD_RATE (20),
-LOAD_WORKERS (3), LOAD_PAGES (comma-separated names, default all).
+Per page: the server time of one warm request (best of a few, one client), then
+``LOAD_CLIENTS`` clients (default 20) asking without think time for ``LOAD_SECONDS``
+(default 20) seconds: requests/s, p50/p95/p99 latency and errors (anything but 200).
+Last an open loop: ``LOAD_RATE`` requests/s (default 20) arriving over the mix of all pages,
+latency counted from each planned arrival.
+The clients are plain asyncio streams (HTTP/1.1, one connection per request as gunicorn's
+sync workers close them), so the benchmark needs no HTTP library; they share the two
+cores with the server, as a real client on the same machine would.
+
+Needs PostgreSQL (``DATABASE_URL``); run it with ``python -m bench load``. It adds two
+bench users (staff with TOTP, an academy admin) and their sessions to the database.
 """
 
-import http.client
+import asyncio
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Count
-from django.test import Client
-
-from academies.models import Academy, Membership, Series
-from partnerships.models import Partnership
-from subsidies.models import Period
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-STAFF_EMAIL = "bench-staff@example.org"
-MEMBER_EMAIL = "bench-member@example.org"
-
-
-@dataclass
-class Page:
-    name: str
-    path: str
-    cookie: str
-    samples: list = field(default_factory=list)
-
-
-def _env_int(name, default):
-    return int(os.environ.get(name, default))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
+CLIENTS = int(os.environ.get("LOAD_CLIENTS", "20"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
+RATE = float(os.environ.get("LOAD_RATE", "20"))
 
 
 def _free_port() -> int:
@@ -54,236 +40,224 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _session_cookie(user, *, mfa: bool) -> str:
-    from tests.clients import record_mfa_in_session
-
-    client = Client()
-    client.force_login(user)
-    if mfa:
-        record_mfa_in_session(client, user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
-def _staff_user():
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Group
-
-    user, _ = get_user_model().objects.get_or_create(
-        username=STAFF_EMAIL, defaults={"email": STAFF_EMAIL}
-    )
-    user.groups.add(Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)[0])
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, generate_totp_secret())
-    return user
-
-
-def pages() -> list[Page]:
-    """The pages of the issue, each for a user who may see it, on the largest objects."""
-    series = (
-        Series.objects.annotate(n=Count("sessions"))
-        .order_by("-n")
-        .select_related("activity")
-        .first()
-    )
-    academy = series.activity.academy if series else Academy.objects.first()
-    member, _ = get_user_model().objects.get_or_create(
-        username=MEMBER_EMAIL, defaults={"email": MEMBER_EMAIL}
-    )
-    Membership.objects.get_or_create(user=member, academy=academy, defaults={"role": "admin"})
-    member_cookie = _session_cookie(member, mfa=False)
-    staff_cookie = _session_cookie(_staff_user(), mfa=True)
-    period = Period.objects.select_related("reporting_period").order_by("-pk").first()
-    partnership = Partnership.objects.order_by("pk").first()
-    listed = [
-        Page("academy home", "/academies/", member_cookie),
-        Page("attendance grid", f"/academies/{academy.pk}/reeksen/{series.pk}/", member_cookie),
-        Page("recognition queue", "/staff/academies/aanvragen/", staff_cookie),
-        Page("catalogue", "/catalogus/", ""),
-        Page("dashboard", "/staff/cijfers/", staff_cookie),
-        Page("coverage Flanders", "/staff/dekking/", staff_cookie),
-    ]
-    if period:
-        code = period.reporting_period.code
-        listed.insert(
-            2, Page("academy period", f"/academies/{academy.pk}/periodes/{code}/", member_cookie)
-        )
-        listed.insert(4, Page("staff period", f"/staff/subsidies/{code}/", staff_cookie))
-    if partnership:
-        listed.append(
-            Page("coverage partnership", f"/dekking/partnerschap/{partnership.pk}/", staff_cookie)
-        )
-    wanted = os.environ.get("LOAD_PAGES")
-    if wanted:
-        names = {name.strip() for name in wanted.split(",")}
-        listed = [page for page in listed if page.name in names]
-    return listed
-
-
-class Server:
-    """gunicorn with the production settings on a free loopback port."""
-
-    def __init__(self, workers: int):
-        self.port = _free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "stemnet.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here must verify there
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-        }
-        # As the image does at build time (Dockerfile): the manifest the pages' static URLs need.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "stemnet.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for _ in range(200):
-            try:
-                if get(self.port, "/healthz", "")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer /healthz")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-def get(port: int, path: str, cookie: str) -> tuple[int, float]:
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+async def _get(port: int, path: str, cookie: str) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
-        if cookie:
-            headers["Cookie"] = cookie
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
+        writer.write(
+            (
+                f"GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n"
+                "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+            ).encode("latin-1")
+        )
+        await writer.drain()
+        status = await reader.readline()
+        await reader.read()  # the rest, until the server closes
+        return int(status.split()[1])
     finally:
-        connection.close()
+        writer.close()
 
 
-def percentile(ordered, share):
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def closed_loop(port, page, clients, seconds):
+async def _closed_loop(port: int, path: str, cookie: str, clients: int, seconds: float):
     latencies, errors = [], 0
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    deadline = started + seconds
 
-    def client():
+    async def client():
         nonlocal errors
         while time.perf_counter() < deadline:
+            begin = time.perf_counter()
             try:
-                status, took = get(port, page.path, page.cookie)
+                status = await _get(port, path, cookie)
             except OSError:
-                status, took = 0, 0.0
-            with lock:
-                if status == 200:
-                    latencies.append(took)
-                else:
-                    errors += 1
+                status = 0
+            latencies.append(time.perf_counter() - begin)
+            if status != 200:
+                errors += 1
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, errors, time.perf_counter() - started
 
 
-def open_loop(port, mix, rate, seconds):
+async def _open_loop(port: int, mix, rate: float, seconds: float):
+    """Requests arrive at ``rate`` per second over the pages of ``mix`` in turn, whatever
+    the server does; a latency counts from the planned arrival, so a queue cannot hide."""
     latencies, errors = [], 0
-    lock = threading.Lock()
+    start = time.perf_counter()
 
-    def fire(page, planned):
+    async def one(path, cookie, planned):
         nonlocal errors
         try:
-            status, _took = get(port, page.path, page.cookie)
+            status = await _get(port, path, cookie)
         except OSError:
             status = 0
-        with lock:
-            if status == 200:
-                latencies.append(time.perf_counter() - planned)
-            else:
-                errors += 1
+        latencies.append(time.perf_counter() - planned)
+        if status != 200:
+            errors += 1
 
-    with ThreadPoolExecutor(max_workers=200) as pool:
-        start = time.perf_counter()
-        for i in range(int(rate * seconds)):
-            planned = start + i / rate
-            pause = planned - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            pool.submit(fire, mix[i % len(mix)], planned)
+    tasks = []
+    for i in range(int(rate * seconds)):
+        planned = start + i / rate
+        await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+        path, cookie = mix[i % len(mix)]
+        tasks.append(asyncio.create_task(one(path, cookie, planned)))
+    await asyncio.gather(*tasks)
     return latencies, errors
 
 
-def _ms(seconds):
-    return f"{seconds * 1000:8.1f}"
+def _one_request(port: int, path: str, cookie: str, n: int = 5) -> tuple[float, int]:
+    best, status = float("inf"), 0
+    for _ in range(n):
+        begin = time.perf_counter()
+        status = asyncio.run(_get(port, path, cookie))
+        best = min(best, time.perf_counter() - begin)
+    return best, status
+
+
+def _percentile(samples, q):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _sessions():
+    """Session cookies of a staff member (MFA passed) and of the admin of the academy with
+    the largest series; the pages to drive."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from academies.models import MemberRole, Membership, Series
+    from tests.clients import record_mfa_in_session
+
+    users = get_user_model().objects
+    staff, _ = users.get_or_create(username="bench-load-staff", email="bench-staff@x.org")
+    staff.groups.add(Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)[0])
+    if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(staff, generate_totp_secret())
+    series = (
+        Series.objects.filter(sessions__date__year=2016)
+        .annotate(n=Count("sessions__attendances"))
+        .order_by("-n", "pk")
+        .select_related("activity")
+        .first()
+    )
+    academy_id = series.activity.academy_id
+    member, _ = users.get_or_create(username="bench-load-member", email="bench-member@x.org")
+    Membership.objects.get_or_create(
+        user=member, academy_id=academy_id, defaults={"role": MemberRole.ADMIN}
+    )
+    cookies = {}
+    for name, user, mfa in (("staff", staff, True), ("member", member, False)):
+        client = Client()
+        client.force_login(user)
+        if mfa:
+            record_mfa_in_session(client, user)
+        cookies[name] = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    pages = [
+        ("academy home", "member", reverse("academies:dashboard")),
+        (
+            "attendance grid (largest series)",
+            "member",
+            reverse("academies:series", args=[academy_id, series.pk]),
+        ),
+        ("academy period page", "member", reverse("academies:period", args=[academy_id, "2016-1"])),
+        ("staff recognition queue", "staff", reverse("academies_staff:queue")),
+        ("staff period page", "staff", reverse("subsidies_staff:period", args=["2016-1"])),
+        ("coverage of Flanders", "staff", "/staff/dekking/?periode=2016-1"),
+        ("staff dashboard", "staff", reverse("reporting:dashboard") + "?periode=2016-1"),
+        ("public catalogue", None, reverse("reporting:catalogue")),
+    ]
+    return cookies, pages
 
 
 def run(args) -> None:
-    clients = _env_int("LOAD_CLIENTS", 20)
-    seconds = _env_int("LOAD_SECONDS", 10)
-    rate = _env_int("LOAD_RATE", 20)
-    listed = pages()
-    server = Server(_env_int("LOAD_WORKERS", 3))
+    if connection.vendor != "postgresql":
+        print("load: needs PostgreSQL (DATABASE_URL); skipped")
+        return
+    from django.conf import settings
+
+    from bench.bench_kind_hours import _period_2016_1
+
+    _period_2016_1()  # the staff period page needs the period
+    cookies, pages = _sessions()
+    var = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "stemnet.settings",
+        "DEBUG": "false",
+        # The sessions were signed here: the server must check them with the same key.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "STEMNET_VAR_DIR": str(var),
+        "STATIC_ROOT": str(var / "static"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "stemnet.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
-        print(
-            f"gunicorn {_env_int('LOAD_WORKERS', 3)} workers; {clients} closed-loop clients, "
-            f"{seconds} s a page"
-        )
-        print(
-            f"{'page':<22} {'one (ms)':>9} {'req/s':>7} {'p50':>8} {'p95':>8} {'p99':>8} "
-            f"{'errors':>7}"
-        )
-        for page in listed:
-            warm = []
-            for _ in range(max(args.repeat, 5) + 1):
-                status, took = get(server.port, page.path, page.cookie)
-                if status != 200:
-                    raise RuntimeError(f"{page.name}: {page.path} answered {status}")
-                warm.append(took)
-            one = statistics.median(warm[1:])
-            latencies, errors, elapsed = closed_loop(server.port, page, clients, seconds)
-            ordered = sorted(latencies) or [float("nan")]
-            print(
-                f"{page.name:<22} {_ms(one):>9} {len(latencies) / elapsed:7.1f} "
-                f"{_ms(percentile(ordered, 0.5))} {_ms(percentile(ordered, 0.95))} "
-                f"{_ms(percentile(ordered, 0.99))} {errors:7d}"
+        for _ in range(200):
+            try:
+                if _one_request(port, "/healthz", "", 1)[1] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        results = []
+        for label, who, path in pages:
+            cookie = cookies[who] if who else ""
+            one, status = _one_request(port, path, cookie)
+            latencies, errors, elapsed = asyncio.run(
+                _closed_loop(port, path, cookie, CLIENTS, SECONDS)
             )
-        latencies, errors = open_loop(server.port, listed, rate, max(seconds * 2, 10))
-        ordered = sorted(latencies) or [float("nan")]
-        print(
-            f"open loop {rate} req/s over the mix: p50 {_ms(percentile(ordered, 0.5))} ms, "
-            f"p95 {_ms(percentile(ordered, 0.95))} ms, p99 {_ms(percentile(ordered, 0.99))} ms, "
-            f"errors {errors}"
-        )
+            results.append((label, status, one, latencies, errors, elapsed))
+        mix = [(path, cookies[who] if who else "") for _label, who, path in pages]
+        open_latencies, open_errors = asyncio.run(_open_loop(port, mix, RATE, SECONDS))
     finally:
-        server.stop()
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(var, ignore_errors=True)
+    print(
+        f"gunicorn, {WORKERS} sync workers, production settings; {CLIENTS} closed-loop "
+        f"clients, {SECONDS:.0f} s a page, no think time ({connection.vendor})"
+    )
+    print(
+        f"{'page':<34} {'status':>6} {'one req':>9} {'req/s':>7} {'p50':>8} {'p95':>8} "
+        f"{'p99':>8} {'errors':>6}"
+    )
+    for label, status, one, latencies, errors, elapsed in results:
+        print(
+            f"{label:<34} {status:>6} {one * 1000:>7.1f}ms {len(latencies) / elapsed:>7.1f} "
+            f"{statistics.median(latencies) * 1000:>6.0f}ms "
+            f"{_percentile(latencies, 0.95) * 1000:>6.0f}ms "
+            f"{_percentile(latencies, 0.99) * 1000:>6.0f}ms {errors:>6}"
+        )
+    print(
+        f"open loop, {RATE:.0f} requests/s over the mix of these pages for {SECONDS:.0f} s: "
+        f"p50 {statistics.median(open_latencies) * 1000:.0f}ms, "
+        f"p95 {_percentile(open_latencies, 0.95) * 1000:.0f}ms, "
+        f"p99 {_percentile(open_latencies, 0.99) * 1000:.0f}ms, errors {open_errors}"
+    )

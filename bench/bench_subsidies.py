@@ -64,9 +64,10 @@ def run(args) -> None:
     period.budget_cents = 500_000_00
     period.academy_cap_cents = 2_000_00
     period.spread_bonus, period.spread_cap = Decimal("0.1"), Decimal("0.3")
-    if period.status == PeriodStatus.OPEN:
-        period.status = PeriodStatus.CLOSED
     period.save()
+    if period.status == PeriodStatus.OPEN:  # a derived status: closed through the service
+        services.transition(actor=None, period=period, to=PeriodStatus.CLOSED)
+        period.refresh_from_db()
 
     (sql_time, calc_time, what_if_time), (_rows, awards, outcome) = best_of_interleaved(
         args.repeat,
@@ -166,8 +167,8 @@ def _celery_batch(args):
     if period.status == PeriodStatus.OPEN:
         period.budget_cents, period.academy_cap_cents = 500_000_00, 2_000_00
         period.save()
-        period.status = PeriodStatus.CLOSED
-        period.save()
+        services.transition(actor=None, period=period, to=PeriodStatus.CLOSED)
+        period.refresh_from_db()
     if period.status == PeriodStatus.CLOSED:
         with transaction.atomic():
             run = services.start_run(actor=None, period=period, enqueue=False)

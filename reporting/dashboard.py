@@ -31,6 +31,7 @@ from academies.models import (
 from academies.selectors.network import offer_between, recognised_academies_between
 from stemnet.models import Municipality, Province
 from stemnet.periods import HalfYear
+from stemnet.validation import MAX_DATE, MIN_DATE
 from subsidies.models import Period
 
 
@@ -398,17 +399,14 @@ def _domains(span: Span) -> list[BreakdownRow]:
     of domains, split here. A session counts under each of its domains, so domains do not
     add up to the total; unique children cannot be split this way and are left out."""
     minutes, counted = defaultdict(int), defaultdict(int)
-    rows = (
-        kind_hours.eligible_filtered(span.start, span.end)
-        .values("session__series__activity__stem_domains", "session__academy__stem_domains")
-        .annotate(m=Sum("session__counted_minutes"), s=Count("session", distinct=True))
-        .order_by()
+    rows = kind_hours.child_minutes_and_sessions_by(
+        span.start, span.end, "series__activity__stem_domains", "academy__stem_domains"
     )
     for r in rows:
-        own = r["session__series__activity__stem_domains"]
-        for domain in effective_domains(own, r["session__academy__stem_domains"]):
-            minutes[domain] += r["m"] or 0
-            counted[domain] += r["s"]
+        own = r["series__activity__stem_domains"]
+        for domain in effective_domains(own, r["academy__stem_domains"]):
+            minutes[domain] += r["child_minutes"] or 0
+            counted[domain] += r["sessions"]
     return [
         BreakdownRow(value, str(label), minutes[value], None, counted[value])
         for value, label in StemDomain.choices
@@ -441,16 +439,17 @@ class Dashboard:
 
 
 def data_version() -> tuple:
-    """A cheap fingerprint of the data the figures read (counts, highest ids, counted
-    minutes): new attendance, any insert or delete of the other rows, and any change of a
-    session's counted minutes change it. Other edits (attendance removed, a birth year
-    corrected) show when the cached figures expire."""
+    """A cheap fingerprint of the data the figures read (counts, highest ids, and the
+    sessions' and recognitions' fingerprint of ``kind_hours.kind_hours_version``): new
+    attendance, any insert or delete of the other rows, a session's counted minutes or
+    stored eligible children (attendance removed, a birth year corrected across 5–18) and a
+    recognition's dates change it. Other edits (a birth year corrected within 5–18: the age
+    groups) show when the cached figures expire."""
     version = [Attendance.objects.aggregate(top=Max("pk"))["top"]]  # index only: no count
-    for model in (Series, Activity, Participant, Recognition, Period):
+    for model in (Series, Activity, Participant, Period):
         row = model.objects.aggregate(n=Count("pk"), top=Max("pk"))
         version += [row["n"], row["top"]]
-    row = Session.objects.aggregate(n=Count("pk"), top=Max("pk"), m=Sum("counted_minutes"))
-    version += [row["n"], row["top"], row["m"]]
+    version += kind_hours.kind_hours_version(MIN_DATE, MAX_DATE)
     return tuple(version)
 
 

@@ -268,16 +268,23 @@ def excluded_academies(period: Period) -> dict[int, str]:
     return academies_in_funded_budget(rp.start_date, rp.end_date)
 
 
-def input_rows(period: Period) -> list[tuple[int, str, int]]:
-    """The scheme's input: eligible KIND-uren per (academy, municipality), without the
-    academies the exclusion rule leaves out (their points go to the others)."""
+def kind_hours_rows(period: Period) -> list[tuple[int, str, int]]:
+    """The period's eligible child-minutes K(a, g) per (academy, municipality), every
+    academy: one aggregate over the period's sessions (``academies.kind_hours``)."""
     rp = period.reporting_period
-    excluded = excluded_academies(period)
     return [
         (r.academy_id, r.municipality_id, r.child_minutes)
         for r in child_minutes_by_academy_and_municipality(rp.start_date, rp.end_date)
-        if r.academy_id not in excluded
     ]
+
+
+def input_rows(period: Period, kag=None) -> list[tuple[int, str, int]]:
+    """The scheme's input: eligible KIND-uren per (academy, municipality), without the
+    academies the exclusion rule leaves out (their points go to the others). ``kag``: the
+    rows of :func:`kind_hours_rows` when the caller has them (the what-if's snapshot)."""
+    excluded = excluded_academies(period)
+    rows = kind_hours_rows(period) if kag is None else kag
+    return [row for row in rows if row[0] not in excluded]
 
 
 def fingerprint(rows, params: scheme.Parameters) -> str:

@@ -177,8 +177,8 @@ def what_if(request, code):
     if not form.is_valid():
         # 200, not 422: htmx swaps only successful responses in, and the errors must show.
         return render(request, "subsidies/partials/what_if.html", {"form": form})
-    outcome = services.preview(period, form.overrides())
-    rows = whatif.compare(services.preview(period), outcome)
+    current, outcome = whatif.simulate(period, form.overrides())
+    rows = whatif.compare(current, outcome)
     names = {pk: a.name for pk, a in academies_by_id(r.academy_id for r in rows).items()}
     municipalities = {g for a in outcome.awards for g in a.by_municipality}
     return render(

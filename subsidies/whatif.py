@@ -1,10 +1,65 @@
 """What-if figures for the period page: every academy's amount under the proposed
-parameters against the current ones, and the distribution of the amounts as chart bars.
-Pure: no Django, integer cents."""
+parameters against the current ones, and the distribution of the amounts as chart bars
+(pure, integer cents); and the live what-if's input, a snapshot of the period's K(a, g)
+kept in the cache while the period's data stay the same.
 
+Staff change a parameter and the page asks again (htmx, debounced): the answer must not
+scan the period's sessions each time. The snapshot is the very list the calculation starts
+from (``services.kind_hours_rows``), cached under the period and a fingerprint of the data
+it read (``kind_hours.kind_hours_version``), so a write that changes the period's KIND-uren
+makes the next what-if read them anew. The exclusion rule and the parameters are applied
+on every answer, and the distribution is ``scheme.calculate``: the calculation's own code.
+"""
+
+import hashlib
 from dataclasses import dataclass
 
-from . import scheme
+from django.core.cache import cache
+
+from academies.kind_hours import kind_hours_version
+
+from . import scheme, services
+
+#: How long a snapshot may serve at most, even when nothing seems to have changed (the
+#: fingerprint does not see a session moved to another day with the same minutes).
+SNAPSHOT_SECONDS = 5 * 60
+
+
+def snapshot_key(period) -> str:
+    rp = period.reporting_period
+    version = kind_hours_version(rp.start_date, rp.end_date)
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    return f"whatif:kag:{period.pk}:{digest}"
+
+
+def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, int]]:
+    """The period's K(a, g) rows (academy, REFNIS, child-minutes), from the cache when the
+    period's data have not changed since they were read."""
+    key = key or snapshot_key(period)
+    rows = cache.get(key)
+    if rows is None:
+        rows = services.kind_hours_rows(period)
+        cache.set(key, rows, SNAPSHOT_SECONDS)
+    return rows
+
+
+def simulate(period, overrides: dict) -> tuple[scheme.Outcome, scheme.Outcome]:
+    """The distribution with the period's stored parameters and with ``overrides``, both
+    from one snapshot and through the calculation's own scheme. The stored parameters'
+    distribution is cached with the snapshot (keyed by them too): one change of a
+    parameter computes one distribution."""
+    key = snapshot_key(period)
+    rows = services.input_rows(period, kag=kind_hours_snapshot(period, key))
+    stored = services.parameters_of(period)
+    proposed_params = services.parameters_of(period, overrides)
+    current_key = f"{key}:current:{services.fingerprint(rows, stored)}"
+    current = cache.get(current_key)
+    if current is None:
+        current = scheme.calculate(rows, stored)
+        cache.set(current_key, current, SNAPSHOT_SECONDS)
+    if proposed_params == stored:
+        return current, current
+    return current, scheme.calculate(rows, proposed_params)
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,9 @@ class Session(models.Model):
     ``counted_minutes`` (minutes outside school hours, at most 8 hours) is computed by
     ``academies.eligibility`` when the session is written and recomputed when the holiday
     calendar changes, so the database can aggregate KIND-uren without Python loops.
+    ``eligible_children`` (attending participants aged 5–18 in the session's calendar year)
+    is kept by ``academies.kind_hours.refresh_eligible_children`` in the transaction of
+    every write that changes it; only ``academies.kind_hours`` reads it.
     ``academy`` and ``municipality`` repeat the series' values for the same reason.
     """
 
@@ -110,6 +113,7 @@ class Session(models.Model):
     counted_minutes = models.PositiveIntegerField(_("meetellende minuten"), default=0)
     school_minutes = models.PositiveIntegerField(_("minuten tijdens schooluren"), default=0)
     over_cap_minutes = models.PositiveIntegerField(_("minuten boven 8 uur"), default=0)
+    eligible_children = models.PositiveIntegerField(_("meetellende kinderen"), default=0)
 
     class Meta:
         ordering = ["date", "start_time", "id"]
@@ -118,6 +122,13 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["academy", "date"]),
             models.Index(fields=["date"]),
+            # KIND-uren over sessions (academies.kind_hours) read only these columns: on
+            # PostgreSQL an index-only scan of the period's days.
+            models.Index(
+                fields=["date"],
+                include=["id", "academy", "municipality", "counted_minutes", "eligible_children"],
+                name="session_kind_hours_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

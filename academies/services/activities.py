@@ -15,6 +15,7 @@ from stemnet.permissions import require
 from stemnet.reference import is_flemish_postal_code
 
 from ..eligibility import Calendar, clock, session_minutes
+from ..kind_hours import refresh_eligible_children
 from ..models import (
     Activity,
     Attendance,
@@ -282,6 +283,7 @@ def set_attendance(*, actor, session: Session, participant: Participant, present
         Attendance.objects.get_or_create(session=session, participant=participant)
     else:
         Attendance.objects.filter(session=session, participant=participant).delete()
+    refresh_eligible_children([session.pk])
     record(
         actor=actor,
         action="attendance.set",
@@ -321,6 +323,7 @@ def mark_all_present(*, actor, session: Session) -> AllPresent:
     Attendance.objects.bulk_create(
         [Attendance(session=session, participant=p) for p in added], ignore_conflicts=True
     )
+    refresh_eligible_children([session.pk])
     refused = [p.ref for p in candidates if p.pk in clashing]
     record(
         actor=actor,
@@ -448,6 +451,7 @@ def update_session(
     session.date, session.start_time, session.end_time = day, start_time, end_time
     apply_minutes([session])
     session.save()
+    refresh_eligible_children([session.pk])  # another year: other ages
     record(actor=actor, action="session.updated", obj=session)
     return session
 
@@ -473,7 +477,9 @@ def unenrol(*, actor, series: Series, participant: Participant) -> int:
     _may_edit(actor, series.activity.academy_id)
     attendance = Attendance.objects.filter(session__series=series, participant=participant)
     ensure_unlocked(series.activity.academy_id, attendance.values_list("session__date", flat=True))
+    sessions = set(attendance.values_list("session_id", flat=True))
     removed, _details = attendance.delete()
+    refresh_eligible_children(sessions)
     series.participants.remove(participant)
     record(
         actor=actor,
@@ -497,8 +503,11 @@ def update_participant(
             participant.academy_id,
             participant.attendances.values_list("session__date", flat=True),
         )
+    changed_year = birth_year != participant.birth_year
     participant.birth_year = birth_year
     participant.residence_postal_code = residence_postal_code
     participant.save(update_fields=["birth_year", "residence_postal_code"])
+    if changed_year:
+        refresh_eligible_children(participant.attendances.values_list("session_id", flat=True))
     record(actor=actor, action="participant.updated", obj=participant)
     return participant

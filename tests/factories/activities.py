@@ -5,6 +5,7 @@ import io
 from datetime import date, time, timedelta
 
 from academies.imports import COLUMNS
+from academies.kind_hours import refresh_eligible_children
 from academies.models import Activity, Attendance, Participant, Recognition, Series, Session
 from tests.factories import AcademyFactory, municipality
 
@@ -77,4 +78,6 @@ def stored_session(
             academy=academy, ref=f"K{i}", defaults={"birth_year": birth_year}
         )
         Attendance.objects.create(session=session, participant=participant)
+    refresh_eligible_children([session.pk])  # as every write path does
+    session.refresh_from_db()
     return session
