@@ -20,6 +20,7 @@ from academies.kind_hours import (
     as_kind_hours,
     child_minutes_by_municipality,
     children_by_residence_postal_code,
+    kind_hours_version,
     reach_by_municipality,
     reach_in_municipality,
 )
@@ -29,6 +30,8 @@ from partnerships.selectors import open_request_counts
 from stemnet.models import Municipality, PostalCode
 from stemnet.periods import HalfYear
 from subsidies.models import AwardLine, Period
+
+from . import figure_cache
 
 # --- What is counted: a half year or a calendar year --------------------------------------
 
@@ -193,6 +196,24 @@ def approved_amounts(span: Span, refnis=None) -> dict[str, int]:
     return {r["municipality_id"]: r["total"] for r in rows}
 
 
+def attendance_figures(span: Span, refnis=None) -> tuple[dict, dict, dict]:
+    """What coverage reads from attendance: reach per municipality (of ``refnis``, or all),
+    unique children per postal code of residence, and the previous period's child-minutes
+    per municipality. Kept while the sessions and recognitions of both periods keep their
+    fingerprint (``figure_cache``)."""
+    previous = span.previous
+
+    def compute():
+        return (
+            reach_by_municipality(span.start, span.end, municipality_ids=refnis),
+            children_by_residence_postal_code(span.start, span.end),
+            child_minutes_by_municipality(previous.start, previous.end),
+        )
+
+    fingerprint = (span.code, refnis, kind_hours_version(previous.start, span.end))
+    return figure_cache.remember("coverage", fingerprint, compute)
+
+
 def coverage(span: Span, refnis=None) -> Coverage:
     """Coverage of the given municipalities (REFNIS codes; None: all of Flanders)."""
     municipalities = Municipality.objects.flemish().select_related("province").order_by("name")
@@ -208,7 +229,8 @@ def coverage(span: Span, refnis=None) -> Coverage:
         for m in municipalities
     ]
     by_refnis = {r.refnis: r for r in rows}
-    for code, reach in reach_by_municipality(span.start, span.end, municipality_ids=refnis).items():
+    reach_by_code, by_residence, previous_minutes = attendance_figures(span, refnis)
+    for code, reach in reach_by_code.items():
         row = by_refnis.get(code)
         if row is not None:
             row.academies, row.activities, row.series = (
@@ -222,7 +244,7 @@ def coverage(span: Span, refnis=None) -> Coverage:
                 reach.children,
             )
     residence = _residence_municipality()
-    for postal_code, children in children_by_residence_postal_code(span.start, span.end).items():
+    for postal_code, children in by_residence.items():
         row = by_refnis.get(residence.get(postal_code))
         if row is not None:
             row.children_by_residence += children
@@ -232,9 +254,8 @@ def coverage(span: Span, refnis=None) -> Coverage:
     for code, n in open_request_counts(refnis).items():
         if code in by_refnis:
             by_refnis[code].open_requests = n
-    previous = span.previous
     previous_reached = 0
-    for code, minutes in child_minutes_by_municipality(previous.start, previous.end).items():
+    for code, minutes in previous_minutes.items():
         if code in by_refnis:
             by_refnis[code].previous_child_minutes = minutes
             previous_reached += minutes > 0

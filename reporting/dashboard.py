@@ -7,7 +7,6 @@ unique children come from ``academies.kind_hours`` only. An activity without STE
 its own is counted under its academy's domains.
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +32,8 @@ from stemnet.models import Municipality, Province
 from stemnet.periods import HalfYear
 from stemnet.validation import MAX_DATE, MIN_DATE
 from subsidies.models import Period
+
+from . import figure_cache
 
 
 @dataclass(frozen=True)
@@ -456,21 +457,16 @@ def data_version() -> tuple:
 def cached_dashboard(code: str | None, *, language: str, refresh: bool = False) -> Dashboard:
     """:func:`dashboard`, kept for ``DASHBOARD_CACHE_SECONDS`` (and while the data's
     fingerprint stays the same): the breakdowns scan every eligible attendance row."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
-    if seconds <= 0:
+    if figure_cache.seconds() <= 0:
         return dashboard(code)
     if code:
         Span.parse(code)  # a ValueError before anything is looked up
-    fingerprint = repr((code or "", language, data_version())).encode()
-    key = "reporting:dashboard:" + hashlib.sha256(fingerprint).hexdigest()
-    board = None if refresh else cache.get(key)
-    if board is None:
-        board = dashboard(code)
-        cache.set(key, board, seconds)
-    return board
+    return figure_cache.remember(
+        "dashboard",
+        (code or "", language, data_version()),
+        lambda: dashboard(code),
+        refresh=refresh,
+    )
 
 
 def dashboard(code: str | None) -> Dashboard:

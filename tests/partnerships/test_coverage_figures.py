@@ -266,3 +266,30 @@ def test_the_table_filters_keep_the_map_and_headline(region_and_period, client):
     assert spots["coverage"].reached == everything["coverage"].reached
     asked = client.get(url, {"periode": "2026-1", "toon": "vragen"}).context
     assert [r.refnis for r in asked["rows"]] == ["43005"]
+
+
+def test_the_attendance_figures_are_kept_until_the_data_they_read_changes(
+    region_and_period, client
+):
+    """Coverage keeps what it read from attendance per period (reporting.figure_cache); a
+    new session with children shows at the next request, not when the cache expires."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from academies.models import Academy
+    from tests.factories.activities import stored_session
+
+    partnership, _period = region_and_period
+    client.force_login(make_partnership_lead(partnership))
+    url = reverse("reporting:coverage_region_municipality", args=[partnership.pk, "44021"])
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(url, {"periode": "2026-1"}).context["row"]
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(url, {"periode": "2026-1"}).context["row"]
+    assert again.child_minutes == before.child_minutes
+    assert len(second) < len(first)  # the attendance scans came from the cache
+    academy = Academy.objects.filter(recognitions__isnull=False).first()
+    stored_session(academy, date(2026, 3, 14), refnis="44021", minutes=90, children=(2014, 2015))
+    after = client.get(url, {"periode": "2026-1"}).context["row"]
+    assert after.child_minutes == before.child_minutes + 2 * 90
+    assert after.sessions == before.sessions + 1
