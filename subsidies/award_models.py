@@ -121,7 +121,12 @@ class Objection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.award_id}: {self.state}"
+        return f"{self.academy} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("subsidies:objection", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -133,7 +138,9 @@ class ObjectionMessage(models.Model):
 
     QUESTION, ANSWER = "question", "answer"
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=10, choices=[(QUESTION, _("Vraag")), (ANSWER, _("Antwoord"))])
+    kind = models.CharField(
+        max_length=10, choices=[(QUESTION, _("Vraag")), (ANSWER, _("Antwoord"))]
+    )
     text = models.TextField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -178,7 +185,9 @@ class Correction(models.Model):
     by ``amount_cents`` (positive or negative). The approved run is never touched; the
     database refuses to change or delete a correction."""
 
-    period = models.ForeignKey("subsidies.Period", on_delete=models.PROTECT, related_name="corrections")
+    period = models.ForeignKey(
+        "subsidies.Period", on_delete=models.PROTECT, related_name="corrections"
+    )
     academy = models.ForeignKey(
         "academies.Academy", on_delete=models.PROTECT, related_name="corrections"
     )

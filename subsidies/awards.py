@@ -80,8 +80,10 @@ def freeze_trace(run) -> int:
     sql, params = qs.query.sql_with_params()
     columns = ["award_id", *TRACE_COLUMNS]
     quote = connection.ops.quote_name
+    # Identifiers are quoted names of our own table and columns; the SELECT is Django's
+    # compiled query with its parameters passed separately.
     insert = (
-        f"INSERT INTO {quote(AwardSession._meta.db_table)} "
+        f"INSERT INTO {quote(AwardSession._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(c) for c in columns)}) "
         f"SELECT {', '.join(quote('t_' + c) for c in columns)} FROM ({sql}) AS trace"
     )
@@ -187,7 +189,9 @@ def award_context(award: Award) -> dict:
     how = scheme.points_of(
         {line.municipality_id: Fraction(line.child_minutes, 60) for line in lines}, params
     )
-    weights = {line.municipality_id: params.priority_weights.get(line.municipality_id, 1) for line in lines}
+    weights = {
+        line.municipality_id: params.priority_weights.get(line.municipality_id, 1) for line in lines
+    }
     corrections = list(
         Correction.objects.filter(period=run.period_id, academy=award.academy_id).order_by(
             "decided_at", "pk"
@@ -218,3 +222,98 @@ def corrections_total(period_id: int, academy_id: int) -> int:
         )["s"]
         or 0
     )
+
+
+# --- Scoped reads: staff all, an academy's members their own ------------------------------
+
+
+def _scoped(qs, user, path: str):
+    from stemnet.roles import has_staff_powers
+
+    if has_staff_powers(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(**{f"{path}memberships__user": user})
+
+
+def awards_for_user(user):
+    """Awards of the user's academies (staff: all), of runs that finished."""
+    qs = Award.objects.select_related(
+        "academy", "run__period__reporting_period", "run__period__approved_run"
+    )
+    return _scoped(qs, user, "academy__")
+
+
+def objections_for_user(user):
+    from .models import Objection
+
+    qs = Objection.objects.select_related(
+        "academy", "award__run__period__reporting_period", "award__letter", "filed_by"
+    )
+    return _scoped(qs, user, "academy__")
+
+
+def corrections_for_user(user):
+    qs = Correction.objects.select_related(
+        "academy", "period__reporting_period", "decided_by", "objection"
+    )
+    return _scoped(qs, user, "academy__")
+
+
+def open_objections():
+    from .models import OPEN_OBJECTION_STATES, Objection
+
+    return (
+        Objection.objects.filter(state__in=OPEN_OBJECTION_STATES)
+        .select_related("academy", "award__run__period__reporting_period")
+        .order_by("deadline", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    period: object
+    approved_cents: int
+    corrections_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.approved_cents + self.corrections_cents
+
+
+def budget_of_year(year: int) -> dict:
+    """The year's budget, each of its periods' approved total and corrections, and what is
+    left; two queries."""
+    from django.db.models import Q
+
+    from .models import Period, YearBudget
+
+    budget = YearBudget.objects.filter(year=year).first()
+    periods = list(
+        Period.objects.filter(reporting_period__code__startswith=f"{year}-")
+        .select_related("reporting_period", "approved_run")
+        .annotate(corrected=Sum("corrections__amount_cents", filter=Q()))
+        .order_by("reporting_period__start_date")
+    )
+    lines = [
+        BudgetLine(
+            period=p,
+            approved_cents=(p.approved_run.total_cents or 0) if p.approved_run else 0,
+            corrections_cents=p.corrected or 0,
+        )
+        for p in periods
+    ]
+    approved = sum(line.approved_cents for line in lines)
+    corrected = sum(line.corrections_cents for line in lines)
+    budget_cents = budget.budget_cents if budget else None
+    return {
+        "year": year,
+        "budget": budget,
+        "budget_cents": budget_cents,
+        "lines": lines,
+        "approved_cents": approved,
+        "corrections_cents": corrected,
+        "spent_cents": approved + corrected,
+        "left_cents": None if budget_cents is None else budget_cents - approved - corrected,
+    }

@@ -267,7 +267,6 @@ class LetterFailure(models.Model):
         return f"{self.award_id}: {self.error[:60]}"
 
 
-
 from .award_models import (  # noqa: E402, F401  (awards' follow-up: one app, one models API)
     AwardSession,
     Correction,

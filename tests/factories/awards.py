@@ -22,8 +22,13 @@ def lossy_rows():
         for r in register_rows(1, 1, start=date(2026, 3, 7))
     ]
     brussels = [
-        {**r, "series_code": "BXL", "location_nis": "21004", "start_time": "14:00",
-         "end_time": "16:00"}
+        {
+            **r,
+            "series_code": "BXL",
+            "location_nis": "21004",
+            "start_time": "14:00",
+            "end_time": "16:00",
+        }
         for r in register_rows(1, 2, start=date(2026, 4, 4))
     ]
     return school + toddler + brussels
