@@ -5,7 +5,8 @@ decision only, so the same letter comes out every time."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .letters import addressee, render_pdf
+from . import letters
+from .letters import addressee
 from .models import Award, Correction
 
 
@@ -42,4 +43,4 @@ def correction_html(correction: Correction) -> str:
 
 
 def correction_pdf(correction: Correction) -> bytes:
-    return render_pdf(correction_html(correction))
+    return letters.render_pdf(correction_html(correction))

@@ -268,6 +268,7 @@ class LetterFailure(models.Model):
 
 
 from .award_models import (  # noqa: E402, F401  (awards' follow-up: one app, one models API)
+    OPEN_OBJECTION_STATES,
     AwardSession,
     Correction,
     Objection,

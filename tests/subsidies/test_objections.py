@@ -141,9 +141,10 @@ def _snapshot(run_id):
 
 
 def test_a_correction_leaves_the_approved_run_untouched_and_has_its_own_letter(
-    approved, django_capture_on_commit_callbacks
+    approved, django_capture_on_commit_callbacks, monkeypatch
 ):
     period, staff, award, admin = approved
+    monkeypatch.undo()  # the real WeasyPrint renderer for this letter
     objection = _objection(award, admin)
     objections.objection_step(actor=staff, objection=objection, action="partly", text="Deels")
     before = _snapshot(period.approved_run_id)
@@ -161,7 +162,9 @@ def test_a_correction_leaves_the_approved_run_untouched_and_has_its_own_letter(
     assert correction.reference == f"STEM-{period.code}-{award.academy_id:05d}-H1"
     assert mail.outbox and "Herziening" in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="correction.issued").count() == 1
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(correction_pdf(correction))).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(correction_pdf(correction))).pages
+    )
     from subsidies.templatetags.cents import euro
 
     assert "Herziening" in text
