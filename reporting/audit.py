@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "objection.refuse": _("Bezwaar ongegrond verklaard"),
     "correction.issued": _("Herziening genomen"),
     "budget.set": _("Jaarbudget ingesteld"),
+    "period.objection_days_set": _("Bezwaartermijn van de periode ingesteld"),
     "staff.granted": _("Medewerkersrechten toegekend"),
     "staff.revoked": _("Medewerkersrechten ingetrokken"),
 }

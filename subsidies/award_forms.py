@@ -110,3 +110,9 @@ class YearBudgetForm(SafeInputMixin, forms.Form):
 
     def clean_budget(self):
         return _cents(self.cleaned_data.get("budget"), allow_negative=False)
+
+
+class ObjectionDaysForm(SafeInputMixin, forms.Form):
+    days = forms.IntegerField(
+        label=_("Bezwaartermijn (dagen na de brief)"), min_value=0, max_value=365
+    )

@@ -368,3 +368,23 @@ def set_year_budget(*, actor, year: int, budget_cents: int):
         payload={"year": year, "budget_cents": str(budget_cents)},
     )
     return budget
+
+
+@transaction.atomic
+def set_objection_days(*, actor, period: Period, days: int) -> Period:
+    """The objection period of a subsidy period, in days after the award letter. An
+    objection keeps the deadline it was filed under."""
+    if actor is not None:
+        require(can_manage_periods(actor), SubsidyError)
+    if not 0 <= days <= 365:
+        raise SubsidyError(_("Kies een termijn van 0 tot 365 dagen."))
+    previous = period.objection_days
+    Period.objects.filter(pk=period.pk).update(objection_days=days)
+    period.objection_days = days
+    record(
+        actor=actor,
+        action="period.objection_days_set",
+        obj=period,
+        payload={"from": previous, "to": days},
+    )
+    return period

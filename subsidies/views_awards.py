@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from academies.permissions import is_admin
 from stemnet.decorators import staff_required
@@ -19,7 +19,14 @@ from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, writ
 from stemnet.roles import has_staff_powers
 
 from . import awards, objections
-from .award_forms import CorrectionForm, DecisionForm, MessageForm, ObjectionForm, YearBudgetForm
+from .award_forms import (
+    CorrectionForm,
+    DecisionForm,
+    MessageForm,
+    ObjectionDaysForm,
+    ObjectionForm,
+    YearBudgetForm,
+)
 from .correction_letters import correction_pdf
 from .models import Correction, Objection, ObjectionState
 from .selectors import periods
@@ -366,3 +373,27 @@ def _euros(cents):
     if cents is None:
         return ""
     return f"{cents // 100},{cents % 100:02d}"
+
+
+@staff_required
+@require_POST
+def objection_days(request, code):
+    period = get_object_or_404(periods(), reporting_period__code=code)
+    form = ObjectionDaysForm(request.POST)
+    if form.is_valid():
+        try:
+            objections.set_objection_days(
+                actor=request.user, period=period, days=form.cleaned_data["days"]
+            )
+        except SubsidyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Bezwaartermijn van %(code)s: %(n)s dagen na de brief.")
+                % {"code": code, "n": form.cleaned_data["days"]},
+            )
+    else:
+        messages.error(request, _("Geef een termijn van 0 tot 365 dagen."))
+    year = period.reporting_period.start_date.year
+    return redirect(reverse("subsidies_staff:budget") + f"?jaar={year}")

@@ -375,6 +375,10 @@ EXPECTED = {
         "get": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
         "post": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
     },
+    "subsidies_staff:objection_days": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 302, LOGIN),
+    },
     "subsidies_staff:objections": {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
         "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
@@ -743,6 +747,7 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "subsidies_staff:export_csv": {"code": period.code},
         "subsidies_staff:export_xlsx": {"code": period.code},
         "subsidies_staff:corrections_csv": {"code": period.code},
+        "subsidies_staff:objection_days": {"code": period.code},
         "subsidies_staff:corrections_xlsx": {"code": period.code},
         "partnerships:detail": {"pk": partnership.pk},
         "admin:app_list": {"app_label": "stemnet"},

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<str:code>/brieven.zip", views.letters_zip, name="letters_zip"),
     path("<str:code>/betalingen.csv", views.export_awards, {"fmt": "csv"}, name="export_csv"),
     path("<str:code>/betalingen.xlsx", views.export_awards, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("<str:code>/bezwaartermijn/", views_awards.objection_days, name="objection_days"),
     path(
         "<str:code>/herzieningen.csv",
         views_awards.export_corrections,

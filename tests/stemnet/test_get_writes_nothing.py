@@ -125,6 +125,7 @@ def _kwargs(w):
         "subsidies_staff:budget": {},
         "subsidies_staff:correction_new": {"pk": w["award"].pk},
         "subsidies_staff:corrections_csv": {"code": code},
+        "subsidies_staff:objection_days": {"code": code},
         "subsidies_staff:corrections_xlsx": {"code": code},
         "partnerships:home": {},
         "partnerships:detail": {"pk": w["partnership"].pk},

@@ -130,3 +130,18 @@ def test_the_year_budget_of_the_seeds(municipalities):
     view = budget_of_year(2019)
     assert [line.approved_cents for line in view["lines"]] == [17_312_032, 15_243_446]
     assert view["left_cents"] == 17_444_522
+
+
+def test_staff_set_the_objection_days_of_a_period(approved, client):
+    period, staff, _academies, award = approved
+    client.force_login(staff)
+    url = reverse("subsidies_staff:objection_days", args=[period.code])
+    assert client.post(url, {"days": "45"}).status_code == 302
+    period.refresh_from_db()
+    assert period.objection_days == 45
+    assert AuditEvent.objects.filter(action="period.objection_days_set").exists()
+    award = type(award).objects.select_related("letter", "run__period").get(pk=award.pk)
+    assert (objections.deadline_of(award) - objections.letter_sent_on(award)).days == 45
+    client.post(url, {"days": "-3"})
+    period.refresh_from_db()
+    assert period.objection_days == 45
