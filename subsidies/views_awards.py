@@ -1,6 +1,8 @@
 """Award pages (the trace from euros to sessions), objections, corrections and the year
 budget. Parse, call a service or selector, render; the rules are in ``objections``."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -310,13 +312,12 @@ def _correction_rows(period):
         .select_related("academy")
         .order_by("decided_at", "pk")
     ):
-        sign = "-" if c.amount_cents < 0 else ""
-        whole, rest = divmod(abs(c.amount_cents), 100)
         yield [
             c.academy.enterprise_number,
             c.academy.name,
             c.academy.iban,
-            f"{sign}{whole}.{rest:02d}",
+            # A number, not text: safe_cell would neutralise a leading minus sign.
+            (Decimal(c.amount_cents) / 100).quantize(Decimal("0.01")),
             c.reference,
             references.get(c.academy_id, ""),
             c.reason,

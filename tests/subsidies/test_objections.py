@@ -214,16 +214,24 @@ def test_the_corrections_export_holds_only_corrections(approved, client):
     objections.issue_correction(
         actor=staff, period=period, academy=award.academy, amount_cents=2_500, reason="Vergeten"
     )
+    objections.issue_correction(
+        actor=staff, period=period, academy=award.academy, amount_cents=-705, reason="=Te veel"
+    )
     client.force_login(staff)
     response = client.get(reverse("subsidies_staff:corrections_csv", args=[period.code]))
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["kbo", "naam", "iban", "verschil_eur"]
-    assert len(rows) == 2
-    assert rows[1][3] == "25.00"
-    assert rows[1][4].endswith("-H1")
+    assert len(rows) == 3  # the two corrections, none of the approved awards
+    assert [r[3] for r in rows[1:]] == ["25.00", "-7.05"]
+    assert [r[4][-3:] for r in rows[1:]] == ["-H1", "-H2"]
+    assert rows[2][6] == "'=Te veel"  # text goes through safe_cell
     xlsx = client.get(reverse("subsidies_staff:corrections_xlsx", args=[period.code]))
-    assert xlsx.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [float(v) for v in values] == [25.0, -7.05]
 
 
 def test_totals_show_approved_plus_corrections(approved, client):
