@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import F, Sum
 
 from academies.eligibility import Reason
 from academies.kind_hours import with_session_trace
@@ -69,11 +69,15 @@ def freeze_trace(run) -> int:
     """Copy the per-session trace of every award of ``run`` into AwardSession, in one
     INSERT … SELECT (before the run becomes the approved one: after that the database
     refuses any new row). Returns the number of rows."""
-    award = Award.objects.filter(run=run, academy_id=OuterRef("academy_id")).values("pk")[:1]
+    # The award's id through the join that already picks the run's academies (one award
+    # per academy and run), not a subquery per session.
     sessions = _period_sessions(run.period).filter(academy__awards__run=run)
     qs = (
         with_session_trace(sessions)
-        .annotate(t_award_id=Subquery(award), **{f"t_{k}": v for k, v in TRACE_COLUMNS.items()})
+        .annotate(
+            t_award_id=F("academy__awards__id"),
+            **{f"t_{k}": v for k, v in TRACE_COLUMNS.items()},
+        )
         .values("t_award_id", *(f"t_{k}" for k in TRACE_COLUMNS))
         .order_by()
     )
