@@ -247,6 +247,10 @@ def test_totals_show_approved_plus_corrections(approved, client):
     assert "+10,00" in page
     assert euro(award.amount_cents + 1_000) in page
     client.force_login(staff)
+    period_page = client.get(reverse("subsidies_staff:period", args=[period.code])).content.decode()
+    assert "Herzieningen (1): EUR +10,00" in period_page
+    assert euro(period.approved_run.total_cents + 1_000) in period_page
+    assert reverse("subsidies:award", args=[award.pk]) in period_page
     budget = client.get(reverse("subsidies_staff:budget") + "?jaar=2026").content.decode()
     assert euro(period.approved_run.total_cents) in budget
     assert euro(period.approved_run.total_cents + 1_000) in budget
