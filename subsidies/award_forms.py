@@ -95,6 +95,11 @@ class CorrectionForm(SafeInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    confirm = forms.BooleanField(
+        label=_("Ik neem deze herziening: ze is definitief en de academie krijgt een brief."),
+        required=True,
+    )
+
     def clean_amount(self):
         cents = _cents(self.cleaned_data.get("amount"), allow_negative=True)
         if cents == 0:

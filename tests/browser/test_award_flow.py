@@ -84,6 +84,10 @@ def test_objection_to_correction(page, browser, live_server, municipalities, mon
     assert_accessible(staff_page)
     staff_page.get_by_label(re.compile("^Verschil in euro")).fill("150,00")
     staff_page.get_by_label("Reden van de herziening").fill("Sessie van dinsdag alsnog geteld.")
+    staff_page.get_by_role("button", name="Herziening nemen").click()  # not confirmed yet
+    expect(staff_page.locator(".has-error .errorlist")).to_be_visible()
+    expect(staff_page.get_by_label(re.compile("^Verschil in euro"))).to_have_value("150,00")
+    staff_page.get_by_role("checkbox", name=re.compile("Ik neem deze herziening")).check()
     staff_page.get_by_role("button", name="Herziening nemen").click()
     new_total = euro(award.amount_cents + 15_000)
     expect(staff_page.locator("#award-total")).to_contain_text(new_total)
