@@ -88,3 +88,26 @@ def test_a_draft_run_shows_the_live_trace(municipalities, django_capture_on_comm
     assert not AwardSession.objects.exists()
     rows = awards.session_rows(award)
     assert sum(r.earned for r in rows) == award.child_minutes
+
+
+def test_the_trace_is_frozen_only_by_a_successful_approval(
+    municipalities, django_capture_on_commit_callbacks
+):
+    from subsidies import services
+    from subsidies.models import Period
+    from subsidies.services import SubsidyError
+    from tests.factories.subsidies import closed_period, network
+
+    network(1)
+    period, staff = closed_period()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_run(actor=staff, period=period)
+    Period.objects.filter(pk=period.pk).update(budget_cents=5)  # parameters changed since
+    with pytest.raises(SubsidyError):
+        services.transition(actor=staff, period=Period.objects.get(pk=period.pk), to="approved")
+    assert not AwardSession.objects.exists()
+    Period.objects.filter(pk=period.pk).update(budget_cents=1_000_000)
+    services.transition(actor=staff, period=Period.objects.get(pk=period.pk), to="approved")
+    run = Period.objects.get(pk=period.pk).approved_run
+    # every session of the academy in the period (10 in Gent, 4 in Leuven)
+    assert AwardSession.objects.filter(award__run=run).count() == Session.objects.count() == 14
