@@ -701,3 +701,29 @@ def child_minutes_by_academy_and_period(
         .order_by("academy_id", "year", "half")
     )
     return {(r["academy_id"], f"{r['year']}-{r['half']}"): r["total"] for r in rows}
+
+
+# --- Per-session trace (the award page) ----------------------------------------------------
+
+
+def with_session_trace(sessions):
+    """Sessions annotated as by ``with_session_kind_hours`` plus, per session, every lost
+    child-minute by the first reason that applies, in ``breakdown``'s order: ``lost_outside``
+    (outside Flanders), ``lost_unrecognised``, ``lost_age``, then for the eligible children
+    ``lost_school`` (school hours) and ``lost_over`` (above 8 hours). Summed over sessions
+    these equal ``breakdown`` of their attendance; ``earned`` sums to the calculation's
+    child-minutes per (academy, municipality)."""
+    whole = F("counted_minutes") + F("school_minutes") + F("over_cap_minutes")
+    flemish = Q(municipality__region=FLEMISH_REGION)
+    counts = flemish & Q(recognised=True)
+
+    def lost(condition, amount):
+        return Case(When(condition, then=amount), default=Value(0), output_field=IntegerField())
+
+    return with_session_kind_hours(sessions).annotate(
+        lost_outside=lost(~flemish, whole * F("attendees")),
+        lost_unrecognised=lost(flemish & Q(recognised=False), whole * F("attendees")),
+        lost_age=lost(counts, whole * F("outside_age")),
+        lost_school=lost(counts, F("school_minutes") * F("eligible_attendees")),
+        lost_over=lost(counts, F("over_cap_minutes") * F("eligible_attendees")),
+    )

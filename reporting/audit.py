@@ -76,6 +76,15 @@ ACTION_LABELS = {
     "calculation.started": _("Berekening gestart"),
     "calculation.succeeded": _("Berekening klaar"),
     "letters.requested": _("Brieven aangevraagd"),
+    "objection.filed": _("Bezwaar ingediend"),
+    "objection.ask": _("Vraag gesteld over een bezwaar"),
+    "objection.answer": _("Vraag over een bezwaar beantwoord"),
+    "objection.grant": _("Bezwaar gegrond verklaard"),
+    "objection.partly": _("Bezwaar gedeeltelijk gegrond verklaard"),
+    "objection.refuse": _("Bezwaar ongegrond verklaard"),
+    "correction.issued": _("Herziening genomen"),
+    "budget.set": _("Jaarbudget ingesteld"),
+    "period.objection_days_set": _("Bezwaartermijn van de periode ingesteld"),
     "staff.granted": _("Medewerkersrechten toegekend"),
     "staff.revoked": _("Medewerkersrechten ingetrokken"),
 }
@@ -109,6 +118,11 @@ KEY_LABELS = {
     "priority_weight": _("gewicht prioritaire gemeenten"),
     "spread_bonus": _("spreidingsbonus"),
     "spread_cap": _("maximale spreidingsbonus"),
+    "award": _("toekenning"),
+    "attachments": _("bijlagen"),
+    "amount_cents": _("verschil (EUR)"),
+    "confirmation": _("bevestiging"),
+    "year": _("jaar"),
 }
 STATE_LABELS = {**dict(ApplicationState.choices), **dict(PeriodStatus.choices)}
 

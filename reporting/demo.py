@@ -183,6 +183,10 @@ def _demo_period(staff) -> None:
         return
     if not Attendance.objects.filter(session__date__year=2016).exists():
         return
+    from subsidies.models import YearBudget
+
+    # The year's budget as in 2019 (EUR 500,000), next to that year's first-period amount.
+    YearBudget.objects.get_or_create(year=2016, defaults={"budget_cents": 50_000_000})
     period = services.ensure_period("2016-1")
     period.budget_cents = 17_312_032
     period.spread_bonus, period.spread_cap = "0.05", "0.25"

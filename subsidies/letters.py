@@ -3,7 +3,9 @@
 from fractions import Fraction
 from functools import cache
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -53,6 +55,7 @@ def letter_context(award: Award) -> dict:
         "priority_lines": [line for line in lines if line.municipality_id in priority],
         "priority_weight": next(iter(run.parameters.get("priority_weights", {}).values()), "1"),
         "today": timezone.localdate(),
+        "award_url": settings.PORTAL_URL + reverse("subsidies:award", args=[award.pk]),
     }
 
 

@@ -69,6 +69,9 @@ class Period(models.Model):
     # When staff last asked for (some of) the approved run's letters: the letters job is
     # running while letters are missing and something happened since (a heartbeat).
     letters_requested_at = models.DateTimeField(null=True, blank=True)
+    objection_days = models.PositiveSmallIntegerField(
+        _("bezwaartermijn (dagen na de brief)"), default=30
+    )
 
     class Meta:
         ordering = ["-reporting_period__start_date"]
@@ -262,3 +265,15 @@ class LetterFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_id}: {self.error[:60]}"
+
+
+from .award_models import (  # noqa: E402, F401  (awards' follow-up: one app, one models API)
+    OPEN_OBJECTION_STATES,
+    AwardSession,
+    Correction,
+    Objection,
+    ObjectionAttachment,
+    ObjectionMessage,
+    ObjectionState,
+    YearBudget,
+)

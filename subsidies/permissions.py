@@ -11,3 +11,12 @@ def can_manage_periods(user) -> Decision:
     if has_staff_powers(user):
         return ALLOWED
     return refused(_("Enkel VLAIO-medewerkers beheren de subsidieperiodes."))
+
+
+def can_file_objection(user, academy) -> Decision:
+    """Objections are filed and answered by an admin of the academy."""
+    from academies.permissions import is_admin
+
+    if is_admin(user, academy):
+        return ALLOWED
+    return refused(_("Enkel een beheerder van de academie kan bezwaar indienen of antwoorden."))

@@ -193,6 +193,11 @@ def transition(*, actor, period: Period, to: str, reason: str = "") -> Period:
                 )
             )
         period.approved_run = run
+        # The award pages of the approved run read this frozen trace from now on; it is
+        # written while the run is not yet the approved one (then the database refuses it).
+        from .awards import freeze_trace
+
+        freeze_trace(run)
     return _move(actor=actor, period=period, to=to, reason=reason, by=STAFF)
 
 

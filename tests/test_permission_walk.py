@@ -339,6 +339,34 @@ EXPECTED = {
         "get": (302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
         "post": (302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
     },
+    "subsidies:award": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
+    "subsidies:award_municipality": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
+    "subsidies:award_session": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
+    "subsidies:objection_new": {
+        "get": (LOGIN, 404, 404, 403, 200, 404, 404, 404, 403, LOGIN),
+        "post": (LOGIN, 404, 404, 403, 200, 404, 404, 404, 403, LOGIN),
+    },
+    "subsidies:objection": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 404, 404, 403, 403, 404, 404, 404, 403, LOGIN),
+    },
+    "subsidies:objection_attachment": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
+    "subsidies:correction_letter": {
+        "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
+        "post": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, LOGIN),
+    },
     "subsidies:letter": {
         "get": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
         "post": (LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, LOGIN),
@@ -346,6 +374,30 @@ EXPECTED = {
     "subsidies:letters": {
         "get": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
         "post": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, LOGIN),
+    },
+    "subsidies_staff:objection_days": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 302, LOGIN),
+    },
+    "subsidies_staff:objections": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "subsidies_staff:budget": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    },
+    "subsidies_staff:correction_new": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+    },
+    "subsidies_staff:corrections_csv": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
+    },
+    "subsidies_staff:corrections_xlsx": {
+        "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
+        "post": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 405, LOGIN),
     },
     "subsidies_staff:export_csv": {
         "get": (LOGIN, 403, 403, 403, 403, 403, 403, MFA, 200, LOGIN),
@@ -726,6 +778,9 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "subsidies_staff:letters_zip": {"code": period.code},
         "subsidies_staff:export_csv": {"code": period.code},
         "subsidies_staff:export_xlsx": {"code": period.code},
+        "subsidies_staff:corrections_csv": {"code": period.code},
+        "subsidies_staff:objection_days": {"code": period.code},
+        "subsidies_staff:corrections_xlsx": {"code": period.code},
         "partnerships:detail": {"pk": partnership.pk},
         "admin:app_list": {"app_label": "stemnet"},
         "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
@@ -794,6 +849,31 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
         "notifications_staff:resend": {"pk": failed_message.pk},
         "academies_staff:recognition_end_date": {"pk": recognised.recognition.pk},
         "reporting:academy_export": {"pk": a},
+    }
+    # Award pages, an objection with an attachment and a correction (issue 10).
+    from subsidies import objections as objection_services
+    from subsidies.models import Award, AwardSession
+
+    award = Award.objects.get(run=run, academy=academy)
+    objection = objection_services.file_objection(
+        actor=users["admin"], award=award, reason="Een sessie ontbreekt.", uploads=[_upload()]
+    )
+    correction = objection_services.issue_correction(
+        actor=staff, period=period, academy=academy, amount_cents=-100, reason="Rechtzetting"
+    )
+    traced = AwardSession.objects.filter(award=award).first()
+    args |= {
+        "subsidies:award": {"pk": award.pk},
+        "subsidies:award_municipality": {"pk": award.pk, "refnis": traced.municipality_id},
+        "subsidies:award_session": {"pk": award.pk, "session_id": traced.session_id},
+        "subsidies:objection_new": {"pk": award.pk},
+        "subsidies:objection": {"pk": objection.pk},
+        "subsidies:objection_attachment": {
+            "pk": objection.pk,
+            "attachment_pk": objection.attachments.get().pk,
+        },
+        "subsidies:correction_letter": {"pk": correction.pk},
+        "subsidies_staff:correction_new": {"pk": award.pk},
     }
     literal = {
         "admin/(?P<url>.*)$": "/admin/geen-pagina/",

@@ -50,3 +50,11 @@ def signed_euro(cents) -> str:
     """A change in cents with its sign: 1250 → '+12,50', -5 → '-0,05', 0 → '0,00'."""
     cents = int(cents)
     return ("+" if cents > 0 else "") + euro(cents)
+
+
+@register.filter
+def kind_hours_of(child_minutes) -> str:
+    """Exact child-minutes → KIND-uren as the letters show them: 150 → '2,50'."""
+    from academies.kind_hours import as_kind_hours
+
+    return euro(int(as_kind_hours(int(child_minutes or 0)) * 100))
