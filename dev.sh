@@ -94,6 +94,8 @@ case "$cmd" in
     setup ""
     # Development mode is explicit: the settings default to production behaviour.
     export DEBUG=${DEBUG:-true}
+    # Links in the e-mails point to this server unless PORTAL_URL says otherwise.
+    export PORTAL_URL=${PORTAL_URL:-http://127.0.0.1:$PORT}
     mkdir -p "${STEMNET_VAR_DIR:-var}"
     manage migrate --noinput
     manage createcachetable
