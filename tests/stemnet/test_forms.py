@@ -51,3 +51,22 @@ def test_the_euro_field_shows_dutch_and_refuses_in_dutch():
     assert not form.is_valid() and "173.120,32" in form.errors["budget"][0]
     form = _Form({"budget": "173.120,32"})
     assert form.is_valid() and form.cleaned_data["budget"] == Decimal("173120.32")
+
+
+def test_a_fields_errors_are_what_its_aria_describedby_points_to():
+    """A screen reader reads the error with the field: the list's id is the one Django's
+    widget names in aria-describedby (templates/includes/field.html)."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    class Form(forms.Form):
+        amount = forms.IntegerField(help_text="Een geheel getal.")
+
+    form = Form(data={"amount": "veel"})
+    assert not form.is_valid()
+    html = render_to_string("includes/field.html", {"field": form["amount"]})
+    described = re.search(r'aria-describedby="([^"]+)"', html).group(1).split()
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    assert "id_amount_error" in described
+    assert set(described) <= ids
