@@ -274,7 +274,10 @@ def test_no_staff_page_changes_approved_amounts(
     assert period.approved_run == run and period.budget_cents == 600_001
     assert CalculationRun.objects.filter(period=period).count() == 1
     assert _amounts(run) == before and _lines(run) == lines_before
-    assert "Parameters bewaren" not in client.get(period.get_absolute_url()).content.decode()
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert "Parameters bewaren" not in page
+    assert "haar parameters liggen vast en worden niet meer bewaard" in page
+    assert "bewaren doet u met de knop" not in page
 
 
 # --- letters: ZIP, re-rendering, downloads --------------------------------------------------
