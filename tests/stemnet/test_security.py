@@ -437,7 +437,11 @@ def test_pages_carry_the_csp_and_permissions_policy_too(client):
 
 
 # Templates rendered to PDF by WeasyPrint only, never served to a browser: CSP does not apply.
-PDF_ONLY_TEMPLATES = {"subsidies/templates/subsidies/letter.html"}
+# Rendered only by WeasyPrint into PDF letters, never served as a page.
+PDF_ONLY_TEMPLATES = {
+    "subsidies/templates/subsidies/letter.html",
+    "subsidies/templates/subsidies/correction_letter.html",
+}
 INLINE = [
     ("inline <script>", re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")),
     ("style attribute", re.compile(r"\sstyle\s*=", re.IGNORECASE)),
