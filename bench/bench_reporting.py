@@ -54,12 +54,13 @@ def _timed_requests(client, url, n):
 
 
 def _staff_client():
+    from tests.clients import PortalClient
     from tests.factories import make_staff
 
     name = f"bench-{time.time_ns()}"
     staff = make_staff(username=name, email=f"{name}@vlaio.example.org")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(staff)
+    client = PortalClient(HTTP_HOST="localhost")
+    client.force_login(staff)  # with the second factor: staff powers need it
     return client, staff
 
 
