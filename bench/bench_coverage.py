@@ -2,15 +2,13 @@
 p50 and p95 over repeated requests, against the bare SQL aggregate of the same figures per
 municipality (a hand-written query over the same tables) measured in the same run."""
 
-import statistics
-import time
 from datetime import date
 
 from django.db import connection, transaction
 from django.test import Client
 
 from academies.kind_hours import reach_by_municipality
-from bench.timing import table
+from bench.timing import p50_p95, table, timed
 
 REACH_SQL = """
 SELECT s.municipality_id,
@@ -41,22 +39,6 @@ def _bare(start, end):
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end])
         return cursor.fetchall()
-
-
-def _percentiles(samples):
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return p50, p95
-
-
-def _time(n, fn):
-    samples, result = [], None
-    for _ in range(n):
-        started = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - started)
-    return samples, result
 
 
 def run(args) -> None:
@@ -99,12 +81,12 @@ def run(args) -> None:
         # Interleave, so that load from other processes hits both alike.
         bare, page, reg = [], [], []
         for _ in range(n):
-            bare += _time(1, lambda: _bare(start, end))[0]
-            s, response = _time(1, lambda: client.get(flanders_url))
-            page += s
+            bare.append(timed(lambda: _bare(start, end))[0])
+            s, response = timed(lambda: client.get(flanders_url))
+            page.append(s)
             sizes["flanders"] = len(response.content)
-            s, response = _time(1, lambda: client.get(region_url))
-            reg += s
+            s, response = timed(lambda: client.get(region_url))
+            reg.append(s)
             sizes["region"] = len(response.content)
         # The first request after a change of the period's data computes the figures again
         # (reporting.figure_cache): timed with the cache emptied.
@@ -113,14 +95,14 @@ def run(args) -> None:
         cold = []
         for _ in range(max(3, n // 5)):
             cache.clear()
-            cold += _time(1, lambda: client.get(flanders_url))[0]
+            cold.append(timed(lambda: client.get(flanders_url))[0])
         samples = {"bare": bare, "flanders": page, "region": reg, "cold": cold}
         transaction.set_rollback(True)
 
-    b50, b95 = _percentiles(samples["bare"])
-    f50, f95 = _percentiles(samples["flanders"])
-    r50, r95 = _percentiles(samples["region"])
-    c50, c95 = _percentiles(samples["cold"])
+    b50, b95 = p50_p95(samples["bare"])
+    f50, f95 = p50_p95(samples["flanders"])
+    r50, r95 = p50_p95(samples["region"])
+    c50, c95 = p50_p95(samples["cold"])
     reached = sum(1 for r in orm.values() if r.child_minutes > 0)
     print(
         f"2016-1: {reached} municipalities reached; {n} requests each; page sizes "

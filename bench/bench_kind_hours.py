@@ -17,7 +17,7 @@ from academies.kind_hours import (
     child_minutes_by_period,
 )
 from academies.models import Attendance, Session
-from bench.timing import best_of, best_of_interleaved, table
+from bench.timing import best_of, best_of_interleaved, percentile, table
 from tests.factories.activities import register_rows, to_csv
 
 HAND_SQL = """
@@ -68,11 +68,6 @@ def _session_sql(start, end):
     with connection.cursor() as cursor:
         cursor.execute(SESSION_SQL, [start, end])
         return cursor.fetchall()
-
-
-def _percentile(samples, q):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _period_2016_1():
@@ -194,7 +189,7 @@ def run(args) -> None:
             ("calculation end to end (aggregate, scheme, store)", calc_time, sql_time),
             ("what-if, snapshot not cached (preview)", cold_time, sql_time),
             ("live what-if, one change, p50 of 50", statistics.median(what_if), sql_time),
-            ("live what-if, one change, p95 of 50", _percentile(what_if, 0.95), sql_time),
+            ("live what-if, one change, p95 of 50", percentile(what_if, 0.95), sql_time),
             ("KIND-uren 2016, hand-written SQL aggregate", year_sql_time, None),
             ("KIND-uren 2016, ORM per academy × municipality", year_orm_time, year_sql_time),
             ("KIND-uren 2016, ORM per municipality", place_time, year_sql_time),

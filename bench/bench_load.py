@@ -27,6 +27,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from bench.timing import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "20"))
@@ -111,11 +113,6 @@ def _one_request(port: int, path: str, cookie: str, n: int = 5) -> tuple[float, 
         status = asyncio.run(_get(port, path, cookie))
         best = min(best, time.perf_counter() - begin)
     return best, status
-
-
-def _percentile(samples, q):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _sessions():
@@ -252,12 +249,12 @@ def run(args) -> None:
         print(
             f"{label:<34} {status:>6} {one * 1000:>7.1f}ms {len(latencies) / elapsed:>7.1f} "
             f"{statistics.median(latencies) * 1000:>6.0f}ms "
-            f"{_percentile(latencies, 0.95) * 1000:>6.0f}ms "
-            f"{_percentile(latencies, 0.99) * 1000:>6.0f}ms {errors:>6}"
+            f"{percentile(latencies, 0.95) * 1000:>6.0f}ms "
+            f"{percentile(latencies, 0.99) * 1000:>6.0f}ms {errors:>6}"
         )
     print(
         f"open loop, {RATE:.0f} requests/s over the mix of these pages for {SECONDS:.0f} s: "
         f"p50 {statistics.median(open_latencies) * 1000:.0f}ms, "
-        f"p95 {_percentile(open_latencies, 0.95) * 1000:.0f}ms, "
-        f"p99 {_percentile(open_latencies, 0.99) * 1000:.0f}ms, errors {open_errors}"
+        f"p95 {percentile(open_latencies, 0.95) * 1000:.0f}ms, "
+        f"p99 {percentile(open_latencies, 0.99) * 1000:.0f}ms, errors {open_errors}"
     )

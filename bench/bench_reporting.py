@@ -5,7 +5,6 @@ export of the largest table (a year's sessions) in rows/s, against a bare
 ``COPY (SELECT …) TO STDOUT`` of the same rows on PostgreSQL, measured in the same run."""
 
 import io
-import statistics
 import time
 from datetime import date
 
@@ -15,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from academies.models import Session
-from bench.timing import best_of
+from bench.timing import best_of, p50_p95
 from reporting.dashboard import Span
 from reporting.exports import build_dataset, render
 from reporting.models import ExportTable
@@ -35,12 +34,6 @@ COPY (
 """
 
 
-def _percentiles(samples):
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
 def _timed_requests(client, url, n):
     samples, queries = [], None
     for _ in range(n):
@@ -50,7 +43,7 @@ def _timed_requests(client, url, n):
             samples.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured)
-    return (*_percentiles(samples), queries)
+    return (*p50_p95(samples), queries)
 
 
 def _staff_client():

@@ -1,5 +1,6 @@
 """Small timing helpers shared by the benchmarks."""
 
+import statistics
 import time
 
 
@@ -32,3 +33,20 @@ def best_of_interleaved(repeat: int, *fns):
             results[i] = fn()
             best[i] = min(best[i], time.perf_counter() - started)
     return best, results
+
+
+def percentile(samples, q: float) -> float:
+    """The ``q`` quantile (0–1) of the samples, nearest rank."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def p50_p95(samples) -> tuple[float, float]:
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def timed(fn):
+    """(seconds, result) of one call."""
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
