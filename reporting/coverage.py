@@ -210,7 +210,9 @@ def attendance_figures(span: Span, refnis=None) -> tuple[dict, dict, dict]:
             child_minutes_by_municipality(previous.start, previous.end),
         )
 
-    fingerprint = (span.code, refnis, kind_hours_version(previous.start, span.end))
+    def fingerprint():
+        return (span.code, refnis, kind_hours_version(previous.start, span.end))
+
     return figure_cache.remember("coverage", fingerprint, compute)
 
 

@@ -457,13 +457,11 @@ def data_version() -> tuple:
 def cached_dashboard(code: str | None, *, language: str, refresh: bool = False) -> Dashboard:
     """:func:`dashboard`, kept for ``DASHBOARD_CACHE_SECONDS`` (and while the data's
     fingerprint stays the same): the breakdowns scan every eligible attendance row."""
-    if figure_cache.seconds() <= 0:
-        return dashboard(code)
     if code:
         Span.parse(code)  # a ValueError before anything is looked up
     return figure_cache.remember(
         "dashboard",
-        (code or "", language, data_version()),
+        lambda: (code or "", language, data_version()),
         lambda: dashboard(code),
         refresh=refresh,
     )
