@@ -1,12 +1,12 @@
 """Forms of the award pages: objections, questions and answers, decisions, corrections and
 the year budget. They parse; the rules are in ``subsidies.objections``."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stemnet.forms import SafeInputMixin
+from stemnet.forms import SafeInputMixin, parse_dutch_decimal
 
 ATTACHMENT_LABEL = _("Bijlage (PDF, PNG of JPEG, hoogstens 5 MB)")
 
@@ -63,10 +63,9 @@ class DecisionForm(SafeInputMixin, forms.Form):
 
 
 def _cents(value: str, *, allow_negative: bool) -> int:
-    text = (value or "").strip().replace(" ", "").replace(".", "").replace(",", ".")
     try:
-        amount = Decimal(text)
-    except InvalidOperation as error:
+        amount = parse_dutch_decimal(value or "")
+    except ValueError as error:
         raise forms.ValidationError(_("Geef een bedrag in euro, bv. 125,50 of -40.")) from error
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
         raise forms.ValidationError(_("Geef een bedrag in euro met hoogstens twee decimalen."))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from academies.permissions import is_admin
 from stemnet.decorators import staff_required
 from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
+from stemnet.forms import format_dutch_decimal
 from stemnet.roles import has_staff_powers
 
 from . import awards, objections
@@ -346,7 +347,9 @@ def budget(request):
     raw = request.GET.get("jaar", "")
     year = int(raw) if raw.isdigit() and 2014 <= int(raw) <= 2100 else timezone.localdate().year
     view = awards.budget_of_year(year)
-    form = YearBudgetForm(initial={"year": year, "budget": _euros(view["budget_cents"])})
+    budget = view["budget_cents"]
+    shown = "" if budget is None else format_dutch_decimal(Decimal(budget) / 100)
+    form = YearBudgetForm(initial={"year": year, "budget": shown})
     if request.method == "POST":
         form = YearBudgetForm(request.POST)
         if form.is_valid():
@@ -368,12 +371,6 @@ def budget(request):
         "subsidies/budget.html",
         {**view, "form": form, "previous": year - 1, "next": year + 1},
     )
-
-
-def _euros(cents):
-    if cents is None:
-        return ""
-    return f"{cents // 100},{cents % 100:02d}"
 
 
 @staff_required
