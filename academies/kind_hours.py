@@ -10,7 +10,7 @@ One KIND-uur = 60 child-minutes; ``as_kind_hours`` is the one conversion for dis
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from stemnet.models import FLEMISH_REGION
 
 from .eligibility import MAX_AGE, MIN_AGE, Reason
-from .models import Attendance, Recognition, Session
+from .models import Attendance, ErasedSpan, KeptFigure, Recognition, Session
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,8 @@ def refresh_eligible_children(
     attendance_model = attendance_model or Attendance
     if sessions is None:
         sessions = session_model.objects.order_by("pk").values_list("pk", flat=True)
+        if session_model is Session:  # an erased year's counts are all that is left of it
+            sessions = sessions.exclude(in_erased_span())
     ids = sorted(set(sessions))
     updated = 0
     for first in range(0, len(ids), batch_size):
@@ -160,7 +162,8 @@ def sessions_with_wrong_eligible_children():
     """Sessions whose stored count differs from a recount of their attendance, with
     ``recounted``: (id, stored, recounted) tuples ordered by id."""
     return list(
-        Session.objects.annotate(recounted=eligible_children_count())
+        Session.objects.exclude(in_erased_span())
+        .annotate(recounted=eligible_children_count())
         .exclude(eligible_children=F("recounted"))
         .order_by("pk")
         .values_list("pk", "eligible_children", "recounted")
@@ -302,6 +305,8 @@ def child_minutes_by_period(start: date, end: date, *, academy_ids=None) -> dict
 
 def eligible_totals(start: date, end: date) -> dict:
     """The network's eligible child-minutes, unique children and municipalities reached."""
+    if (kept := _kept(start, end, "eligible_totals")) is not None:
+        return kept
     totals = eligible_attendance(start, end).aggregate(
         minutes=Sum("session__counted_minutes"),
         children=Count("participant", distinct=True),
@@ -457,7 +462,10 @@ def _session_totals():
 def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
     """Child-minutes, unique children, municipalities and sessions with eligible attendance.
     Child-minutes, municipalities and sessions are summed over sessions (stored counts) when
-    the narrowing allows it; unique children always come from attendance."""
+    the narrowing allows it; unique children always come from attendance (or, for an
+    erased span without narrowing, from what was kept)."""
+    if not narrowing and (kept := _kept(start, end, "network_totals")) is not None:
+        return EligibleTotals(**kept)
     filters = _over_sessions(narrowing)
     if filters is None:
         row = eligible_filtered(start, end, **narrowing).aggregate(
@@ -479,6 +487,8 @@ def network_totals(start: date, end: date, **narrowing) -> EligibleTotals:
 def eligible_totals_by(start: date, end: date, field: str, **narrowing) -> dict:
     """:class:`EligibleTotals` per value of ``field`` (a path from the attendance row, such as
     ``session__municipality__province_id`` or ``session__series__activity__format``)."""
+    if not narrowing and (kept := _kept(start, end, "eligible_totals_by", field)) is not None:
+        return _from_pairs(kept, EligibleTotals)
     filters = _over_sessions(narrowing)
     if filters is None or not field.startswith("session__"):
         rows = (
@@ -539,6 +549,8 @@ def eligible_totals_by_age_group(start: date, end: date, **narrowing) -> dict[st
     One query grouped by age, summed into groups here. Within one calendar year a child has
     one age, so its group's unique children add up exactly; over several years a child who
     changes group counts in each. Sessions are not split (a session mixes ages): 0."""
+    if not narrowing and (kept := _kept(start, end, "age_groups")) is not None:
+        return _from_pairs(kept, EligibleTotals)
     rows = (
         eligible_filtered(start, end, **narrowing)
         .values("age")
@@ -588,12 +600,20 @@ def eligible_totals_by_period(start: date, end: date, **narrowing) -> dict[str, 
             .annotate(**_session_totals())
             .order_by("year", "half")
         ]
-    return {
+    result = {
         f"{r['year']}-{r['half']}": EligibleTotals(
             r["minutes"] or 0, r["children"], r["municipalities"], r["sessions"]
         )
         for r in rows
     }
+    if not narrowing:  # an erased period's unique children are what was kept of it
+        for span in ErasedSpan.objects.filter(
+            code__regex=r"-[12]$", start_date__gte=start, end_date__lte=end
+        ).prefetch_related("figures"):
+            kept = {f.name: f.value for f in span.figures.all()}.get("network_totals")
+            if kept is not None:
+                result[span.code] = EligibleTotals(**kept)
+    return dict(sorted(result.items()))
 
 
 def eligible_participants(start: date, end: date, **narrowing):
@@ -653,6 +673,12 @@ def _reach_over_sessions(sessions, field: str, attendance) -> dict:
 def reach_by_municipality(start: date, end: date, *, municipality_ids=None) -> dict[str, Reach]:
     """Per municipality of the sessions (REFNIS): academies, activities, series, sessions,
     eligible child-minutes (over sessions) and unique children (over attendance)."""
+    if (kept := _kept(start, end, "reach_by_municipality")) is not None:
+        reach = _from_pairs(kept, Reach)
+        if municipality_ids is None:
+            return reach
+        wanted = set(municipality_ids)
+        return {code: r for code, r in reach.items() if code in wanted}
     sessions, attendance = eligible_sessions(start, end), eligible_attendance(start, end)
     if municipality_ids is not None:
         sessions = sessions.filter(municipality_id__in=municipality_ids)
@@ -666,6 +692,8 @@ REACH_KEYS = {"academy": "academy_id", "series": "series_id"}
 def reach_in_municipality(start: date, end: date, refnis: str, *, per: str) -> dict[int, Reach]:
     """The same figures per academy or per series (``per``), for the sessions held in one
     municipality: the lists a coverage figure links to."""
+    if (kept := _kept(start, end, "reach_in_municipality", f"{per}:{refnis}")) is not None:
+        return _from_pairs(kept, Reach)
     return _reach_over_sessions(
         eligible_sessions(start, end).filter(municipality_id=refnis),
         REACH_KEYS[per],
@@ -676,6 +704,8 @@ def reach_in_municipality(start: date, end: date, refnis: str, *, per: str) -> d
 def children_by_residence_postal_code(start: date, end: date) -> dict[str, int]:
     """Unique children with eligible attendance per postal code of residence (children
     without a postal code are left out)."""
+    if (kept := _kept(start, end, "children_by_residence")) is not None:
+        return dict(kept)
     rows = (
         eligible_attendance(start, end)
         .exclude(participant__residence_postal_code="")
@@ -727,3 +757,78 @@ def with_session_trace(sessions):
         lost_school=lost(counts, F("school_minutes") * F("eligible_attendees")),
         lost_over=lost(counts, F("over_cap_minutes") * F("eligible_attendees")),
     )
+
+
+# --- Erased spans: the figures kept when children's data is erased --------------------------
+# A year whose retention period has passed loses its participants and attendance rows
+# (``reporting.retention``). Just before, ``figures_to_keep`` takes every figure above that
+# reads attendance, for the year and each of its halves, with the very functions the pages
+# call; afterwards those functions answer an erased span from what was kept. KIND-uren and
+# sessions need nothing kept: they are summed over sessions, which stay.
+
+
+def in_erased_span(date_field: str = "date") -> Exists:
+    """On sessions (or a path to a date): the day lies in a span whose children's data is
+    erased."""
+    return Exists(
+        ErasedSpan.objects.filter(
+            start_date__lte=OuterRef(date_field), end_date__gte=OuterRef(date_field)
+        )
+    )
+
+
+def erased_between(start: date, end: date):
+    """When children's data of some day from ``start`` to ``end`` was erased, or None."""
+    return (
+        ErasedSpan.objects.filter(start_date__lte=end, end_date__gte=start)
+        .order_by("erased_at")
+        .values_list("erased_at", flat=True)
+        .first()
+    )
+
+
+def _kept(start: date, end: date, name: str, key: str = ""):
+    """What was kept of figure ``name`` (argument ``key``) for the erased span exactly
+    ``start``–``end``; None when that span is not erased. One query."""
+    return (
+        KeptFigure.objects.filter(span__start_date=start, span__end_date=end, name=name, key=key)
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+def _pairs(mapping: dict) -> list:
+    """A figure dict as JSON: [key, value] pairs, so keys keep their type (ids, None)."""
+    return [[k, asdict(v) if hasattr(v, "__dataclass_fields__") else v] for k, v in mapping.items()]
+
+
+def _from_pairs(pairs: list, cls) -> dict:
+    return {k: cls(**v) for k, v in pairs}
+
+
+def figures_to_keep(start: date, end: date, *, fields=()) -> list[tuple[str, str, object]]:
+    """(name, key, JSON value) of every figure of ``start``–``end`` that reads attendance,
+    as the functions above compute it now: what ``_kept`` answers once the span is erased.
+    ``fields``: the attendance paths that callers break ``eligible_totals_by`` down by."""
+    reach = reach_by_municipality(start, end)
+    kept = [
+        ("eligible_totals", "", eligible_totals(start, end)),
+        ("network_totals", "", asdict(network_totals(start, end))),
+        ("age_groups", "", _pairs(eligible_totals_by_age_group(start, end))),
+        ("reach_by_municipality", "", _pairs(reach)),
+        ("children_by_residence", "", _pairs(children_by_residence_postal_code(start, end))),
+    ]
+    kept += [
+        ("eligible_totals_by", field, _pairs(eligible_totals_by(start, end, field)))
+        for field in fields
+    ]
+    kept += [
+        (
+            "reach_in_municipality",
+            f"{per}:{refnis}",
+            _pairs(reach_in_municipality(start, end, refnis, per=per)),
+        )
+        for refnis in reach
+        for per in REACH_KEYS
+    ]
+    return kept

@@ -29,3 +29,11 @@ def send_recognition_reminders() -> int:
     from .services import terms
 
     return terms.send_reminders()
+
+
+@shared_task(time_limit=15 * 60, soft_time_limit=14 * 60)
+def announce_open_period() -> int:
+    """Daily: in a half-year's first two weeks, tell the academies it is open (once)."""
+    from .services import periods
+
+    return periods.announce_open_period()

@@ -12,6 +12,7 @@ from academies.models import (
     ApplicationTransition,
     Attachment,
     Attendance,
+    Erasure,
     Invitation,
     Membership,
     Participant,
@@ -96,6 +97,7 @@ def tables(academy: Academy) -> list[tuple[str, object, list[str]]]:
             _fields(AwardLetter),
         ),
         ("aanbiedingen.csv", Offer.objects.filter(academy_id=a), _fields(Offer)),
+        ("wissingen.csv", Erasure.objects.filter(academy_id=a), _fields(Erasure)),
     ]
 
 

@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "period.reporting_reopened": _("Rapportering heropend"),
     "period.parameters_changed": _("Parameters van de periode gewijzigd"),
     "period.open": _("Periode heropend"),
+    "period.announced": _("Academies verwittigd dat de periode geopend is"),
     "period.closed": _("Periode afgesloten voor rapportering"),
     "period.calculated": _("Periode berekend"),
     "period.approved": _("Bedragen goedgekeurd"),
@@ -87,6 +88,8 @@ ACTION_LABELS = {
     "period.objection_days_set": _("Bezwaartermijn van de periode ingesteld"),
     "staff.granted": _("Medewerkersrechten toegekend"),
     "staff.revoked": _("Medewerkersrechten ingetrokken"),
+    "retention.policy_changed": _("Bewaartermijn van gegevens over kinderen gewijzigd"),
+    "retention.erased": _("Deelnemers en aanwezigheden gewist na de bewaartermijn"),
 }
 
 KEY_LABELS = {
@@ -123,6 +126,7 @@ KEY_LABELS = {
     "amount_cents": _("verschil (EUR)"),
     "confirmation": _("bevestiging"),
     "year": _("jaar"),
+    "retention_years": _("bewaartermijn (jaar)"),
 }
 STATE_LABELS = {**dict(ApplicationState.choices), **dict(PeriodStatus.choices)}
 

@@ -89,3 +89,28 @@ class ExportJob(models.Model):
     def filename(self) -> str:
         suffix = f"-{self.period}" if self.period else ""
         return f"{self.table}{suffix}.{self.format}"
+
+
+class RetentionPolicy(models.Model):
+    """How long children's data (participants and attendance) is kept: one row, set by
+    staff. A calendar year is erased once both its periods' awards are approved, no
+    objection is open, and ``years`` have passed since the later approval."""
+
+    years = models.PositiveSmallIntegerField(_("bewaartermijn (jaar na goedkeuring)"), default=5)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"), null=True, blank=True)
+    reason = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(years__gte=1, years__lte=30), name="retention_years_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.years}"

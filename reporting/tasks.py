@@ -13,3 +13,11 @@ def run_export(job_id: int) -> None:
 @shared_task(time_limit=10 * 60, soft_time_limit=9 * 60)
 def purge_expired_exports() -> None:
     exports.purge_expired_exports()
+
+
+@shared_task(time_limit=60 * 60, soft_time_limit=55 * 60)
+def erase_expired_children_data() -> None:
+    """Daily: erase the participants and attendance of every year past its retention."""
+    from . import retention
+
+    retention.run_retention()

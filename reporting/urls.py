@@ -9,6 +9,7 @@ from .views import (
     downloads,
     home,
     privacy,
+    retention,
     statistics,
 )
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("staff/audit/", audit.audit_log, name="audit_log"),
     path("staff/academies-overzicht/", directory.academy_directory, name="academy_directory"),
     path("privacy/", privacy.privacy, name="privacy"),
+    path("staff/bewaartermijn/", retention.retention_page, name="retention"),
     path("gegevens/academie/<int:pk>/", privacy.academy_export, name="academy_export"),
 ]
 

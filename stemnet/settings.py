@@ -268,10 +268,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "academies.tasks.send_recognition_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # In a half-year's first two weeks: the academies hear once that the period is open.
+    "period-opened": {
+        "task": "academies.tasks.announce_open_period",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Yesterday's digest for every user who chose one (one e-mail per user per day).
     "daily-digest": {
         "task": "stemnet.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Erase the participants and attendance of years past the retention period set by staff
+    # (the figures of those years are kept first; a year is erased once).
+    "children-data-retention": {
+        "task": "reporting.tasks.erase_expired_children_data",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 

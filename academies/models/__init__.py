@@ -22,6 +22,7 @@ from .recognition import (
     RecognitionReminder,
     RecognitionTerm,
 )
+from .retention import ErasedSpan, Erasure, KeptFigure
 
 __all__ = [
     "Academy",
@@ -33,6 +34,9 @@ __all__ = [
     "RecognitionReminder",
     "RecognitionTerm",
     "Attendance",
+    "ErasedSpan",
+    "Erasure",
+    "KeptFigure",
     "ImportJob",
     "ImportStatus",
     "Invitation",

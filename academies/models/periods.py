@@ -17,6 +17,8 @@ class ReportingPeriod(models.Model):
     start_date = models.DateField(_("van"))
     end_date = models.DateField(_("tot en met"))
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    # When the academies heard that the period is open for reporting (once per period).
+    announced_at = models.DateTimeField(_("aangekondigd op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date"]

@@ -1,5 +1,7 @@
 """Reporting periods: create on demand, close for reporting, reopen with a reason."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +13,8 @@ from stemnet.models import MessageKind
 from stemnet.notifications import notify
 from stemnet.periods import HalfYear
 
-from ..models import MemberRole, Membership, PeriodReport, ReportingPeriod
+from ..kind_hours import valid_on
+from ..models import MemberRole, Membership, PeriodReport, Recognition, ReportingPeriod
 from . import AcademyError
 
 
@@ -157,3 +160,64 @@ def _notify_closed(period: ReportingPeriod, academy_ids) -> None:
             label=_("De periode"),
             obj=period,
         )
+
+
+#: A period is announced in its first two weeks only: a portal started mid-period (or a
+#: worker down for weeks) does not tell academies late that a period "opened".
+ANNOUNCE_WITHIN = timedelta(days=14)
+
+
+def announce_open_period(today=None) -> int:
+    """Daily job: in the first two weeks of a half-year, the admins of every academy
+    recognised that day hear once that the period is open for reporting, until when, and
+    where to register (``ReportingPeriod.announced_at`` makes a re-run send nothing).
+    Returns the number of messages."""
+    today = today or timezone.localdate()
+    half = HalfYear.containing(today)
+    if today > half.start + ANNOUNCE_WITHIN:
+        return 0
+    with transaction.atomic():
+        period = get_or_create_reporting_period(half.code)
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.announced_at or period.closed_at:
+            return 0
+        period.announced_at = timezone.now()
+        period.save(update_fields=["announced_at"])
+        recognised = Recognition.objects.filter(valid_on(today)).values("academy_id")
+        admins = (
+            Membership.objects.filter(academy_id__in=recognised, role=MemberRole.ADMIN)
+            .select_related("academy", "user")
+            .order_by("academy_id", "user__email")
+        )
+        subject = _("[STEM-academies] Periode %(code)s is geopend") % {"code": period.code}
+        sent = 0
+        for membership in admins:
+            sent += len(
+                notify(
+                    kind=MessageKind.PERIOD,
+                    recipients=[membership.user],
+                    subject=subject,
+                    body=_(
+                        "Beste,\n\nPeriode %(code)s is geopend. Registreer de activiteiten, "
+                        "sessies en aanwezigheden van %(academy)s van %(start)s tot en met "
+                        "%(end)s in het portaal en dien daarna het perioderapport in; VLAIO "
+                        "sluit de periode na afloop voor rapportering.\n\nVLAIO – Team STEM\n"
+                    )
+                    % {
+                        "code": period.code,
+                        "academy": membership.academy.name,
+                        "start": f"{period.start_date:%d-%m-%Y}",
+                        "end": f"{period.end_date:%d-%m-%Y}",
+                    },
+                    path=reverse("academies:period", args=[membership.academy_id, period.code]),
+                    label=_("De periode"),
+                    obj=period,
+                )
+            )
+        record(
+            actor=None,
+            action="period.announced",
+            obj=period,
+            payload={"count": sent},
+        )
+    return sent

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from academies import kind_hours
 from stemnet.decorators import staff_required
 
 from .. import charts
@@ -129,5 +130,6 @@ def figure_list(request, figure):
             "filters": filters,
             "page": page,
             "query": query,
+            "erased_at": kind_hours.erased_between(span.start, span.end),
         },
     )

@@ -14,12 +14,13 @@ from stemnet.audit import record
 from stemnet.roles import has_staff_powers
 
 from ..academy_data import stream_zip, tables
+from ..retention import policy
 
 
 @require_GET
 def privacy(request):
     """What the portal keeps, why, and for how long."""
-    return render(request, "reporting/privacy.html")
+    return render(request, "reporting/privacy.html", {"retention_years": policy().years})
 
 
 @login_required

@@ -9,6 +9,8 @@ import zipfile
 import pytest
 from django.core import mail
 
+from academies.imports import import_attendance
+from reporting.retention import policy
 from stemnet.models import Delivery, Message, MessageKind, MessageStatus, NotificationPreference
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import login
@@ -131,3 +133,32 @@ def test_an_admin_downloads_the_academys_data(page):
     page.get_by_role("link", name="Wat bewaart het portaal en waarom?").click()
     page.wait_for_url("**/privacy/")
     assert_accessible(page)
+
+
+def test_staff_set_the_retention_period_and_see_each_year(page):
+    ensure_municipalities()
+    academy = recognised_academy(name="Bewaar-academie")
+    import_attendance(actor=None, academy=academy, rows=register_rows(2, 3))
+    staff = make_staff(email="bewaar@vlaio.example.org")
+    login(page, staff.email, PASSWORD)
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.get_by_label("Code").fill(_totp_code(staff))
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url("**/staff/")
+    page.get_by_role("link", name="Bewaartermijn gegevens kinderen").click()
+    page.wait_for_url("**/staff/bewaartermijn/")
+    assert page.get_by_role("row", name=re.compile("2026")).is_visible()
+    assert page.get_by_text("nog niet goedgekeurd").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Bewaartermijn (jaren").fill("0")
+    page.get_by_label("Reden van de wijziging").fill("Te kort")
+    page.get_by_role("button", name="Bewaartermijn bewaren").click()
+    assert "minstens 1" in page.locator(".errorlist").first.inner_text()
+    assert page.get_by_label("Reden van de wijziging").input_value() == "Te kort"
+    assert_accessible(page)
+    page.get_by_label("Bewaartermijn (jaren").fill("7")
+    page.get_by_role("button", name="Bewaartermijn bewaren").click()
+    assert page.get_by_text("Bewaartermijn bewaard").is_visible()
+    assert policy().years == 7
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

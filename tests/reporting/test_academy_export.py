@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from academies.models import ApplicationTransition, Invitation, RecognitionReminder
+from academies.models import ApplicationTransition, Erasure, Invitation, RecognitionReminder
 from academies.services import recognition as recognition_services
 from academies.services.periods import submit_period_report
 from partnerships.models import MunicipalRequest, Offer
@@ -54,6 +54,14 @@ def _populate(academy, admin):
         description="Graag.",
     )
     Offer.objects.create(request=request, academy=academy, message="Wij komen.")
+    Erasure.objects.create(
+        academy=academy,
+        year=2019,
+        erased_at="2026-01-02T03:00:00Z",
+        participants=3,
+        attendance=12,
+        retention_years=5,
+    )
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ def test_the_daily_jobs_are_scheduled_once_a_day():
     for key, task in [
         ("recognition-reminders", "academies.tasks.send_recognition_reminders"),
         ("daily-digest", "stemnet.tasks.send_digests"),
+        ("period-opened", "academies.tasks.announce_open_period"),
+        ("children-data-retention", "reporting.tasks.erase_expired_children_data"),
     ]:
         assert schedule[key]["task"] == task
         assert isinstance(schedule[key]["schedule"], crontab)

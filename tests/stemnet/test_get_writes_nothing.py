@@ -140,6 +140,7 @@ def _kwargs(w):
         "notifications_staff:resend": {"pk": 999_999},
         "academies_staff:recognition_end_date": {"pk": 999_999},
         "reporting:privacy": {},
+        "reporting:retention": {},
         "reporting:academy_export": {"pk": a},
         "academies/catalogus/": None,  # a redirect to the catalogue, by path
         "partnerships:add_member": {"pk": p},

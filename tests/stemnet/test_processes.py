@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,8 +100,25 @@ def test_celery_beat_starts(tmp_path):
         ],
         {"DATABASE_URL": _database_url(), "STEMNET_VAR_DIR": str(tmp_path)},
     )
-    time.sleep(4)
+    # Wait for beat to say it started (seconds on a loaded machine), reading its output as
+    # it comes; it must still be running then.
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(beat.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and beat.poll() is None:
+        if any("beat: Starting" in line for line in lines):
+            break
+        time.sleep(0.2)
     still_running = beat.poll() is None
-    log = _finish(beat)
+    beat.terminate()
+    try:
+        beat.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        beat.kill()
+        beat.wait()
+    reader.join(timeout=5)
+    beat.stdout.close()
+    log = "".join(lines)
     assert still_running, log
     assert "beat: Starting" in log
