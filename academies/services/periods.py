@@ -109,14 +109,19 @@ def reopen_period_report(*, actor, report: PeriodReport, reason: str) -> PeriodR
     return report
 
 
-def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
-    """One message per admin of each academy, with the reason and a link to the period
-    page; sent only once the reopening is committed."""
-    admins = (
-        Membership.objects.filter(academy_id__in=list(academy_ids), role=MemberRole.ADMIN)
+def _admins_of(academy_ids):
+    """The admin memberships of those academies (ids or a subquery), with academy and user."""
+    return (
+        Membership.objects.filter(academy_id__in=academy_ids, role=MemberRole.ADMIN)
         .select_related("academy", "user")
         .order_by("academy_id", "user__email")
     )
+
+
+def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
+    """One message per admin of each academy, with the reason and a link to the period
+    page; sent only once the reopening is committed."""
+    admins = _admins_of(list(academy_ids))
     subject = _("[STEM-academies] Periode %(code)s is heropend") % {"code": period.code}
     for membership in admins:
         name = membership.academy.name
@@ -139,11 +144,7 @@ def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
 
 def _notify_closed(period: ReportingPeriod, academy_ids) -> None:
     """Each admin of the academies concerned hears that the period is closed for reporting."""
-    admins = (
-        Membership.objects.filter(academy_id__in=list(academy_ids), role=MemberRole.ADMIN)
-        .select_related("academy", "user")
-        .order_by("academy_id", "user__email")
-    )
+    admins = _admins_of(list(academy_ids))
     subject = _("[STEM-academies] Periode %(code)s is afgesloten") % {"code": period.code}
     for membership in admins:
         notify(
@@ -184,11 +185,7 @@ def announce_open_period(today=None) -> int:
         period.announced_at = timezone.now()
         period.save(update_fields=["announced_at"])
         recognised = Recognition.objects.filter(valid_on(today)).values("academy_id")
-        admins = (
-            Membership.objects.filter(academy_id__in=recognised, role=MemberRole.ADMIN)
-            .select_related("academy", "user")
-            .order_by("academy_id", "user__email")
-        )
+        admins = _admins_of(recognised)
         subject = _("[STEM-academies] Periode %(code)s is geopend") % {"code": period.code}
         sent = 0
         for membership in admins:
