@@ -470,7 +470,7 @@ def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
                 run=run,
                 academy_id=a.academy_id,
                 reference=f"STEM-{code}-{a.academy_id:05d}-R{run.pk}",
-                child_minutes=int(a.kind_hours * 60),
+                child_minutes=a.child_minutes,
                 points=str(a.points),
                 cap_cents=a.cap_cents,
                 amount_cents=a.amount_cents,
@@ -484,7 +484,7 @@ def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
             AwardLine(
                 award=award,
                 municipality_id=refnis,
-                child_minutes=int(a.kind_hours_by_municipality[refnis] * 60),
+                child_minutes=a.child_minutes_by_municipality[refnis],
                 amount_cents=cents,
             )
             for award, a in zip(awards, outcome.awards, strict=True)
