@@ -168,18 +168,18 @@ def _largest_remainder(
     """Exact shares ``numerators[k] / denominator`` (one denominator for all) in whole
     units: floor every share, then give the units still missing to reach ``target`` one
     each in order of largest remainder (ties by the smaller key), never above ``limit``."""
-    floors, remainders = {}, {}
+    floors, candidates = {}, []
     for k, n in numerators.items():
-        floors[k], remainders[k] = divmod(n, denominator)
+        floors[k], remainder = divmod(n, denominator)
+        if limit is None or limit.get(k) is None or floors[k] < limit[k]:
+            candidates.append((-remainder, k))
     missing = target - sum(floors.values())
-    candidates = sorted(
-        (k for k in numerators if limit is None or limit.get(k) is None or floors[k] < limit[k]),
-        key=lambda k: (-remainders[k], k),
-    )
     if missing > len(candidates) or missing < 0:
         raise ArithmeticError("rounding cannot reach the target")  # cannot happen: see tests
-    for k in candidates[:missing]:
-        floors[k] += 1
+    if missing:
+        candidates.sort()  # largest remainder first, then the smaller key
+        for _remainder, k in candidates[:missing]:
+            floors[k] += 1
     return floors
 
 
