@@ -23,13 +23,16 @@ from . import scheme, services
 #: How long a snapshot may serve at most, even when nothing seems to have changed (the
 #: fingerprint does not see a session moved to another day with the same minutes).
 SNAPSHOT_SECONDS = 5 * 60
+#: Part of every key: raised when what is cached changes shape (an Outcome of another
+#: scheme version must not be read back after a deploy).
+CACHE_FORMAT = 2
 
 
 def snapshot_key(period) -> str:
     rp = period.reporting_period
     version = kind_hours_version(rp.start_date, rp.end_date)
     digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
-    return f"whatif:kag:{period.pk}:{digest}"
+    return f"whatif:kag:v{CACHE_FORMAT}:{period.pk}:{digest}"
 
 
 def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, int]]:
