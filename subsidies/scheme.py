@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from math import lcm
 
 
@@ -127,8 +128,20 @@ class Award:
     exact_numerator: int  # exact share in cents × exact_denominator
     exact_denominator: int
     amount_cents: int
-    by_municipality: dict[str, int]  # REFNIS -> cents
     child_minutes_by_municipality: dict[str, int]  # REFNIS -> child-minutes
+    weights: dict[str, int]  # REFNIS -> K(a,g) × w(g), scaled: the split's proportions
+
+    @cached_property
+    def by_municipality(self) -> dict[str, int]:
+        """REFNIS -> cents: the amount split over the municipalities in proportion to the
+        weighted KIND-uren, cents by largest remainder (ties: the lower REFNIS). Worked
+        out when first asked for: the live what-if shows only the amounts."""
+        split = _largest_remainder(
+            {g: self.amount_cents * w for g, w in self.weights.items()},
+            sum(self.weights.values()),
+            self.amount_cents,
+        )
+        return dict(sorted(split.items()))
 
     @property
     def kind_hours(self) -> Fraction:
@@ -256,24 +269,19 @@ def calculate(rows: Iterable[tuple[int, str, int]], params: Parameters) -> Outco
         target = min(params.budget_cents, sum(caps.values()))
     amounts = _largest_remainder(exact, denominator, target, limit=caps)
 
-    awards = []
-    for a in qualifying:
-        total_weight = sum(weight[a].values())
-        split = _largest_remainder(
-            {g: amounts[a] * w for g, w in weight[a].items()}, total_weight, amounts[a]
+    awards = [
+        Award(
+            academy_id=a,
+            child_minutes=total_minutes[a],
+            points_numerator=points[a],
+            points_scale=scaled.points_scale,
+            cap_cents=caps[a],
+            exact_numerator=exact[a],
+            exact_denominator=denominator,
+            amount_cents=amounts[a],
+            child_minutes_by_municipality=dict(sorted(minutes[a].items())),
+            weights=weight[a],
         )
-        awards.append(
-            Award(
-                academy_id=a,
-                child_minutes=total_minutes[a],
-                points_numerator=points[a],
-                points_scale=scaled.points_scale,
-                cap_cents=caps[a],
-                exact_numerator=exact[a],
-                exact_denominator=denominator,
-                amount_cents=amounts[a],
-                by_municipality=dict(sorted(split.items())),
-                child_minutes_by_municipality=dict(sorted(minutes[a].items())),
-            )
-        )
+        for a in qualifying
+    ]
     return Outcome(awards=awards, excluded=excluded, budget_cents=params.budget_cents)
