@@ -223,6 +223,7 @@ def update_parameters(*, actor, period: Period, values: dict, priority_municipal
 
 
 def parameters_of(period: Period, overrides: dict | None = None) -> scheme.Parameters:
+    overrides = overrides or {}
     values = {
         "budget_cents": period.budget_cents,
         "rate_cap_eur": period.rate_cap_eur,
@@ -231,9 +232,10 @@ def parameters_of(period: Period, overrides: dict | None = None) -> scheme.Param
         "priority_weight": period.priority_weight,
         "spread_bonus": period.spread_bonus,
         "spread_cap": period.spread_cap,
-        "priority": sorted(period.priority_municipalities.values_list("refnis", flat=True)),
+        **overrides,
     }
-    values.update(overrides or {})
+    if "priority" not in values:
+        values["priority"] = sorted(period.priority_municipalities.values_list("refnis", flat=True))
     weight = Fraction(values["priority_weight"])
     return scheme.Parameters(
         budget_cents=int(values["budget_cents"]),
