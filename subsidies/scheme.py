@@ -1,7 +1,11 @@
 """The reference subsidy scheme of one period (domain.md), in exact arithmetic.
 
-No Django, no floats: KIND-uren and points are Fractions, amounts are integer cents.
-The same inputs give the same cents whatever the order of the rows.
+No Django, no floats: amounts are integer cents, KIND-uren and points exact. The
+calculation itself runs on integers (child-minutes, the parameters scaled to whole
+numbers, one common denominator per rounding step), which gives the very values the
+Fractions of the rules give (tests/subsidies/test_scheme.py computes both); the Fractions
+are made when asked for. The same inputs give the same cents whatever the order of the
+rows.
 """
 
 from collections import defaultdict
