@@ -1,14 +1,19 @@
 """The reference subsidy scheme of one period (domain.md), in exact arithmetic.
 
-No Django, no floats: KIND-uren and points are Fractions, amounts are integer cents.
-The same inputs give the same cents whatever the order of the rows.
+No Django, no floats: amounts are integer cents, KIND-uren and points exact. The
+calculation itself runs on integers (child-minutes, the parameters scaled to whole
+numbers, one common denominator per rounding step), which gives the very values the
+Fractions of the rules give (tests/subsidies/test_scheme.py computes both); the Fractions
+are made when asked for. The same inputs give the same cents whatever the order of the
+rows.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import floor
+from functools import cached_property
+from math import lcm
 
 
 @dataclass(frozen=True)
@@ -53,26 +58,110 @@ class Points:
     points: Fraction  # weighted × (1 + bonus)
 
 
+def _points_rule(amounts: Mapping[str, object], weight, one, bonus_step, bonus_cap):
+    """The points rule, the one place it is written, for any exact number type: with
+    Fractions (KIND-uren, weights, s and S as they are) or with integers (child-minutes and
+    the parameters scaled to whole numbers, see :class:`_Scaled`). ``weight(g)``: w(g);
+    ``one``: 1 in that scale. Returns (weighted, bonus, points)."""
+    reached = [(g, k) for g, k in amounts.items() if k > 0]
+    weighted = sum(k * weight(g) for g, k in reached)
+    bonus = min(bonus_step * max(len(reached) - 1, 0), bonus_cap)
+    return weighted, bonus, weighted * (one + bonus)
+
+
 def points_of(kind_hours_by_municipality: Mapping[str, Fraction], params: Parameters) -> Points:
-    """P(a) from K(a,g): the one place the points rule is written (calculation and letter)."""
-    reached = {g: k for g, k in kind_hours_by_municipality.items() if k > 0}
-    weighted = sum(
-        (k * params.priority_weights.get(g, Fraction(1)) for g, k in reached.items()), Fraction(0)
+    """P(a) from K(a,g) (calculation and letter): :func:`_points_rule` in Fractions."""
+    weighted, bonus, points = _points_rule(
+        kind_hours_by_municipality,
+        lambda g: params.priority_weights.get(g, Fraction(1)),
+        Fraction(1),
+        params.spread_bonus,
+        params.spread_cap,
     )
-    bonus = min(params.spread_bonus * max(len(reached) - 1, 0), params.spread_cap)
-    return Points(weighted_kind_hours=weighted, spread_bonus=bonus, points=weighted * (1 + bonus))
+    return Points(weighted_kind_hours=Fraction(weighted), spread_bonus=bonus, points=points)
+
+
+@dataclass(frozen=True)
+class _Scaled:
+    """The parameters of the points rule as integers: every weight times ``w_scale`` and
+    the spread bonus and its cap times ``b_scale`` (the least common multiples of their
+    denominators). Points computed from child-minutes in this scale are the exact points
+    times ``points_scale``, the same factor for every academy; shares in proportion to
+    points are the same with either."""
+
+    weights: dict[str, int]
+    w_scale: int
+    b_scale: int
+    bonus_step: int
+    bonus_cap: int
+
+    @classmethod
+    def of(cls, params: Parameters) -> "_Scaled":
+        w_scale = lcm(1, *(Fraction(w).denominator for w in params.priority_weights.values()))
+        step, cap = Fraction(params.spread_bonus), Fraction(params.spread_cap)
+        b_scale = lcm(step.denominator, cap.denominator)
+        return cls(
+            weights={g: int(w * w_scale) for g, w in params.priority_weights.items()},
+            w_scale=w_scale,
+            b_scale=b_scale,
+            bonus_step=int(step * b_scale),
+            bonus_cap=int(cap * b_scale),
+        )
+
+    @property
+    def points_scale(self) -> int:  # child-minutes (60 per KIND-uur) × w_scale × b_scale
+        return 60 * self.w_scale * self.b_scale
+
+    def weight(self, g: str) -> int:
+        return self.weights.get(g, self.w_scale)
+
+    def points(self, minutes: Mapping[str, int]) -> int:
+        return _points_rule(minutes, self.weight, self.b_scale, self.bonus_step, self.bonus_cap)[2]
 
 
 @dataclass(frozen=True)
 class Award:
+    """One qualifying academy's award. Computed in integers: the exact figures (KIND-uren,
+    points, exact share) are Fractions made from them when asked for."""
+
     academy_id: int
-    kind_hours: Fraction
-    points: Fraction
+    child_minutes: int
+    points_numerator: int  # points × points_scale
+    points_scale: int
     cap_cents: int | None  # None: no cap set
-    exact_cents: Fraction
+    exact_numerator: int  # exact share in cents × exact_denominator
+    exact_denominator: int
     amount_cents: int
-    by_municipality: dict[str, int]  # REFNIS -> cents
-    kind_hours_by_municipality: dict[str, Fraction]
+    child_minutes_by_municipality: dict[str, int]  # REFNIS -> child-minutes
+    weights: dict[str, int]  # REFNIS -> K(a,g) × w(g), scaled: the split's proportions
+
+    @cached_property
+    def by_municipality(self) -> dict[str, int]:
+        """REFNIS -> cents: the amount split over the municipalities in proportion to the
+        weighted KIND-uren, cents by largest remainder (ties: the lower REFNIS). Worked
+        out when first asked for: the live what-if shows only the amounts."""
+        split = _largest_remainder(
+            {g: self.amount_cents * w for g, w in self.weights.items()},
+            sum(self.weights.values()),
+            self.amount_cents,
+        )
+        return dict(sorted(split.items()))
+
+    @property
+    def kind_hours(self) -> Fraction:
+        return Fraction(self.child_minutes, 60)
+
+    @property
+    def points(self) -> Fraction:
+        return Fraction(self.points_numerator, self.points_scale)
+
+    @property
+    def exact_cents(self) -> Fraction:
+        return Fraction(self.exact_numerator, self.exact_denominator)
+
+    @property
+    def kind_hours_by_municipality(self) -> dict[str, Fraction]:
+        return {g: Fraction(m, 60) for g, m in self.child_minutes_by_municipality.items()}
 
 
 @dataclass(frozen=True)
@@ -91,45 +180,56 @@ class Outcome:
 
 
 def _largest_remainder(
-    exact: Mapping, target: int, order_key, limit: Mapping | None = None
+    numerators: Mapping, denominator: int, target: int, limit: Mapping | None = None
 ) -> dict:
-    """Floor every exact share, then give the cents still missing to reach ``target`` one
-    each in order of largest remainder (ties by ``order_key``), never above ``limit``."""
-    floors = {k: floor(v) for k, v in exact.items()}
+    """Exact shares ``numerators[k] / denominator`` (one denominator for all) in whole
+    units: floor every share, then give the units still missing to reach ``target`` one
+    each in order of largest remainder (ties by the smaller key), never above ``limit``."""
+    floors, candidates = {}, []
+    for k, n in numerators.items():
+        floors[k], remainder = divmod(n, denominator)
+        if limit is None or limit.get(k) is None or floors[k] < limit[k]:
+            candidates.append((-remainder, k))
     missing = target - sum(floors.values())
-    candidates = sorted(
-        (k for k in exact if limit is None or limit.get(k) is None or floors[k] < limit[k]),
-        key=lambda k: (-(exact[k] - floors[k]), order_key(k)),
-    )
     if missing > len(candidates) or missing < 0:
         raise ArithmeticError("rounding cannot reach the target")  # cannot happen: see tests
-    for k in candidates[:missing]:
-        floors[k] += 1
+    if missing:
+        candidates.sort()  # largest remainder first, then the smaller key
+        for _remainder, k in candidates[:missing]:
+            floors[k] += 1
     return floors
 
 
-def _water_fill(points: Mapping[int, Fraction], caps: Mapping[int, int | None], budget: int):
+def _water_fill(points: Mapping[int, int], caps: Mapping[int, int | None], budget: int):
     """Exact shares of ``budget`` in proportion to points, none above its cap; what a
-    capped academy cannot take goes to the others in proportion to their points."""
-    shares: dict[int, Fraction] = {}
+    capped academy cannot take goes to the others in proportion to their points. Points,
+    caps and the budget are integers, so what remains of the budget is one too: the shares
+    are returned as numerators over one denominator (the points of the academies left
+    uncapped), with the denominator."""
+    numerators: dict[int, int] = {}
     active = {a for a, p in points.items() if p > 0}
-    remaining = Fraction(budget)
+    remaining = budget
+    denominator = 1
     while active:
         total = sum(points[a] for a in active)
         capped = {
-            a for a in active if caps[a] is not None and remaining * points[a] / total >= caps[a]
+            a for a in active if caps[a] is not None and remaining * points[a] >= caps[a] * total
         }
         if not capped:
+            denominator = total
             for a in active:
-                shares[a] = remaining * points[a] / total
+                numerators[a] = remaining * points[a]
             break
         for a in capped:
-            shares[a] = Fraction(caps[a])
+            numerators[a] = caps[a]
             remaining -= caps[a]
         active -= capped
+    if denominator != 1:  # the capped shares over the same denominator
+        for a in numerators.keys() - active:
+            numerators[a] *= denominator
     for a in points:
-        shares.setdefault(a, Fraction(0))
-    return shares
+        numerators.setdefault(a, 0)
+    return numerators, denominator
 
 
 def calculate(rows: Iterable[tuple[int, str, int]], params: Parameters) -> Outcome:
@@ -142,48 +242,50 @@ def calculate(rows: Iterable[tuple[int, str, int]], params: Parameters) -> Outco
         if child_minutes:
             minutes[academy_id][refnis] += child_minutes
 
-    hours = {a: {g: Fraction(m, 60) for g, m in per.items()} for a, per in minutes.items()}
-    total_hours = {a: sum(per.values(), Fraction(0)) for a, per in hours.items()}
-    excluded = {a: k for a, k in total_hours.items() if k < params.min_kind_hours}
-    qualifying = sorted(a for a in hours if a not in excluded)
-
-    weight = {
-        a: {g: k * params.priority_weights.get(g, Fraction(1)) for g, k in hours[a].items()}
-        for a in qualifying
+    total_minutes = {a: sum(per.values()) for a, per in minutes.items()}
+    # K(a) < minimum, in child-minutes: M / 60 < n / d  <=>  M × d < n × 60
+    low = Fraction(params.min_kind_hours)
+    excluded = {
+        a: Fraction(m, 60)
+        for a, m in total_minutes.items()
+        if m * low.denominator < low.numerator * 60
     }
-    points = {a: points_of(hours[a], params).points for a in qualifying}
+    qualifying = sorted(a for a in minutes if a not in excluded)
+
+    scaled = _Scaled.of(params)
+    weight = {a: {g: m * scaled.weight(g) for g, m in minutes[a].items()} for a in qualifying}
+    points = {a: scaled.points(minutes[a]) for a in qualifying}
 
     caps: dict[int, int | None] = {}
+    rate = None if params.rate_cap_cents is None else Fraction(params.rate_cap_cents)
     for a in qualifying:
         limits = []
         if params.academy_cap_cents is not None:
-            limits.append(Fraction(params.academy_cap_cents))
-        if params.rate_cap_cents is not None:
-            limits.append(params.rate_cap_cents * total_hours[a])
-        caps[a] = floor(min(limits)) if limits else None
+            limits.append(params.academy_cap_cents)
+        if rate is not None:  # floor(rate × M / 60), in integers
+            limits.append(rate.numerator * total_minutes[a] // (rate.denominator * 60))
+        caps[a] = min(limits) if limits else None
 
-    exact = _water_fill(points, caps, params.budget_cents)
+    exact, denominator = _water_fill(points, caps, params.budget_cents)
     if any(c is None for c in caps.values()):
         target = params.budget_cents if qualifying else 0
     else:
         target = min(params.budget_cents, sum(caps.values()))
-    amounts = _largest_remainder(exact, target, order_key=lambda a: a, limit=caps)
+    amounts = _largest_remainder(exact, denominator, target, limit=caps)
 
-    awards = []
-    for a in qualifying:
-        total_weight = sum(weight[a].values(), Fraction(0))
-        split_exact = {g: amounts[a] * w / total_weight for g, w in weight[a].items()}
-        split = _largest_remainder(split_exact, amounts[a], order_key=lambda g: g)
-        awards.append(
-            Award(
-                academy_id=a,
-                kind_hours=total_hours[a],
-                points=points[a],
-                cap_cents=caps[a],
-                exact_cents=exact[a],
-                amount_cents=amounts[a],
-                by_municipality=dict(sorted(split.items())),
-                kind_hours_by_municipality=dict(sorted(hours[a].items())),
-            )
+    awards = [
+        Award(
+            academy_id=a,
+            child_minutes=total_minutes[a],
+            points_numerator=points[a],
+            points_scale=scaled.points_scale,
+            cap_cents=caps[a],
+            exact_numerator=exact[a],
+            exact_denominator=denominator,
+            amount_cents=amounts[a],
+            child_minutes_by_municipality=dict(sorted(minutes[a].items())),
+            weights=weight[a],
         )
+        for a in qualifying
+    ]
     return Outcome(awards=awards, excluded=excluded, budget_cents=params.budget_cents)

@@ -223,6 +223,7 @@ def update_parameters(*, actor, period: Period, values: dict, priority_municipal
 
 
 def parameters_of(period: Period, overrides: dict | None = None) -> scheme.Parameters:
+    overrides = overrides or {}
     values = {
         "budget_cents": period.budget_cents,
         "rate_cap_eur": period.rate_cap_eur,
@@ -231,9 +232,10 @@ def parameters_of(period: Period, overrides: dict | None = None) -> scheme.Param
         "priority_weight": period.priority_weight,
         "spread_bonus": period.spread_bonus,
         "spread_cap": period.spread_cap,
-        "priority": sorted(period.priority_municipalities.values_list("refnis", flat=True)),
+        **overrides,
     }
-    values.update(overrides or {})
+    if "priority" not in values:
+        values["priority"] = sorted(period.priority_municipalities.values_list("refnis", flat=True))
     weight = Fraction(values["priority_weight"])
     return scheme.Parameters(
         budget_cents=int(values["budget_cents"]),
@@ -463,34 +465,99 @@ def _snapshot(period_id: int):
 
 
 def _store(run: CalculationRun, outcome: scheme.Outcome) -> None:
+    """The run's awards, then their lines per municipality."""
     code = run.period.code
-    awards = Award.objects.bulk_create(
+    _write_awards(
+        run.pk,
         [
-            Award(
-                run=run,
-                academy_id=a.academy_id,
-                reference=f"STEM-{code}-{a.academy_id:05d}-R{run.pk}",
-                child_minutes=int(a.kind_hours * 60),
-                points=str(a.points),
-                cap_cents=a.cap_cents,
-                amount_cents=a.amount_cents,
+            (
+                a.academy_id,
+                f"STEM-{code}-{a.academy_id:05d}-R{run.pk}",
+                a.child_minutes,
+                str(a.points),
+                a.cap_cents,
+                a.amount_cents,
             )
             for a in outcome.awards
         ],
-        batch_size=1000,
     )
+    _write_lines(
+        run.pk,
+        [
+            (a.academy_id, refnis, a.child_minutes_by_municipality[refnis], cents)
+            for a in outcome.awards
+            for refnis, cents in a.by_municipality.items()
+        ],
+    )
+
+
+# On PostgreSQL each kind of row is written in one statement that inserts them all from
+# arrays (one array per column); a line finds its award by run and academy. Elsewhere
+# (SQLite in development) bulk_create.
+AWARDS_FROM_ARRAYS = """
+INSERT INTO subsidies_award
+    (run_id, academy_id, reference, child_minutes, points, cap_cents, amount_cents)
+SELECT %s, v.* FROM unnest(
+    %s::bigint[], %s::varchar[], %s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[]
+) AS v
+"""
+LINES_FROM_ARRAYS = """
+INSERT INTO subsidies_awardline (award_id, municipality_id, child_minutes, amount_cents)
+SELECT a.id, v.refnis, v.minutes, v.cents
+FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[])
+    AS v (academy_id, refnis, minutes, cents)
+JOIN subsidies_award a ON a.run_id = %s AND a.academy_id = v.academy_id
+"""
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    return [[row[i] for row in rows] for i in range(width)]
+
+
+def _write_awards(run_id: int, awards: list[tuple]) -> None:
+    """``awards``: (academy id, reference, child-minutes, points, cap, amount) tuples."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(AWARDS_FROM_ARRAYS, [run_id, *_columns(awards, 6)])
+        return
+    Award.objects.bulk_create(
+        [
+            Award(
+                run_id=run_id,
+                academy_id=academy_id,
+                reference=reference,
+                child_minutes=minutes,
+                points=points,
+                cap_cents=cap,
+                amount_cents=cents,
+            )
+            for academy_id, reference, minutes, points, cap, cents in awards
+        ],
+        batch_size=500,
+    )
+
+
+def _write_lines(run_id: int, lines: list[tuple]) -> None:
+    """``lines``: (academy id, REFNIS, child-minutes, amount) tuples of the run's awards."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(LINES_FROM_ARRAYS, [*_columns(lines, 4), run_id])
+            written = cursor.rowcount
+        if written != len(lines):
+            raise DatabaseError(f"{len(lines) - written} award lines found no award")
+        return
+    award_of = dict(Award.objects.filter(run_id=run_id).values_list("academy_id", "pk"))
     AwardLine.objects.bulk_create(
         [
             AwardLine(
-                award=award,
+                award_id=award_of[academy_id],
                 municipality_id=refnis,
-                child_minutes=int(a.kind_hours_by_municipality[refnis] * 60),
+                child_minutes=minutes,
                 amount_cents=cents,
             )
-            for award, a in zip(awards, outcome.awards, strict=True)
-            for refnis, cents in a.by_municipality.items()
+            for academy_id, refnis, minutes, cents in lines
         ],
-        batch_size=2000,
+        batch_size=500,
     )
 
 

@@ -168,6 +168,9 @@ def start_run(request, code):
     return redirect(period)
 
 
+WHAT_IF_PAGE_SIZE = 50
+
+
 @staff_required
 @require_POST
 def what_if(request, code):
@@ -179,14 +182,17 @@ def what_if(request, code):
         return render(request, "subsidies/partials/what_if.html", {"form": form})
     current, outcome = whatif.simulate(period, form.overrides())
     rows = whatif.compare(current, outcome)
-    names = {pk: a.name for pk, a in academies_by_id(r.academy_id for r in rows).items()}
-    municipalities = {g for a in outcome.awards for g in a.by_municipality}
+    # Every academy, a page at a time: the summary and the chart cover them all.
+    page = Paginator(rows, WHAT_IF_PAGE_SIZE).get_page(request.POST.get("wat_pagina"))
+    names = {pk: a.name for pk, a in academies_by_id(r.academy_id for r in page).items()}
+    municipalities = {g for a in outcome.awards for g in a.child_minutes_by_municipality}
     return render(
         request,
         "subsidies/partials/what_if.html",
         {
+            "period": period,
             "outcome": outcome,
-            "rows": rows,
+            "rows": page,
             "names": names,
             "bars": whatif.distribution([a.amount_cents for a in outcome.awards]),
             "changed": sum(1 for r in rows if r.change_cents),

@@ -13,6 +13,8 @@ on every answer, and the distribution is ``scheme.calculate``: the calculation's
 
 import hashlib
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import NamedTuple
 
 from django.core.cache import cache
 
@@ -23,13 +25,16 @@ from . import scheme, services
 #: How long a snapshot may serve at most, even when nothing seems to have changed (the
 #: fingerprint does not see a session moved to another day with the same minutes).
 SNAPSHOT_SECONDS = 5 * 60
+#: Part of every key: raised when what is cached changes shape (an Outcome of another
+#: scheme version must not be read back after a deploy).
+CACHE_FORMAT = 3
 
 
 def snapshot_key(period) -> str:
     rp = period.reporting_period
     version = kind_hours_version(rp.start_date, rp.end_date)
     digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
-    return f"whatif:kag:{period.pk}:{digest}"
+    return f"whatif:kag:v{CACHE_FORMAT}:{period.pk}:{digest}"
 
 
 def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, int]]:
@@ -43,52 +48,63 @@ def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, 
     return rows
 
 
-def simulate(period, overrides: dict) -> tuple[scheme.Outcome, scheme.Outcome]:
-    """The distribution with the period's stored parameters and with ``overrides``, both
-    from one snapshot and through the calculation's own scheme. The stored parameters'
-    distribution is cached with the snapshot (keyed by them too): one change of a
-    parameter computes one distribution."""
+#: What the comparison needs of a distribution: academy id -> (cents, child-minutes).
+Amounts = dict[int, tuple[int, int]]
+
+
+def amounts_of(outcome: scheme.Outcome) -> Amounts:
+    return {a.academy_id: (a.amount_cents, a.child_minutes) for a in outcome.awards}
+
+
+def simulate(period, overrides: dict) -> tuple[Amounts, scheme.Outcome]:
+    """The amounts with the period's stored parameters and the distribution with
+    ``overrides``, both from one snapshot and through the calculation's own scheme. The
+    stored parameters' amounts are cached with the snapshot (keyed by them too): one
+    change of a parameter computes one distribution."""
     key = snapshot_key(period)
     rows = services.input_rows(period, kag=kind_hours_snapshot(period, key))
     stored = services.parameters_of(period)
     proposed_params = services.parameters_of(period, overrides)
     current_key = f"{key}:current:{services.fingerprint(rows, stored)}"
     current = cache.get(current_key)
-    if current is None:
-        current = scheme.calculate(rows, stored)
+    if current is None or proposed_params == stored:
+        outcome = scheme.calculate(rows, stored)
+        current = amounts_of(outcome)
         cache.set(current_key, current, SNAPSHOT_SECONDS)
-    if proposed_params == stored:
-        return current, current
+        if proposed_params == stored:
+            return current, outcome
     return current, scheme.calculate(rows, proposed_params)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     academy_id: int
-    kind_hours: object  # Fraction
+    child_minutes: int
     current_cents: int
     proposed_cents: int
+
+    @property
+    def kind_hours(self) -> Fraction:
+        return Fraction(self.child_minutes, 60)
 
     @property
     def change_cents(self) -> int:
         return self.proposed_cents - self.current_cents
 
 
-def compare(current: scheme.Outcome, proposed: scheme.Outcome) -> list[Row]:
+def compare(current: Amounts, proposed: scheme.Outcome) -> list[Row]:
     """One row per academy that gets something under either parameter set, highest
     proposed amount first (ties: academy id)."""
-    now = {a.academy_id: a for a in current.awards}
-    new = {a.academy_id: a for a in proposed.awards}
-    rows = [
-        Row(
-            academy_id=academy_id,
-            kind_hours=(new.get(academy_id) or now[academy_id]).kind_hours,
-            current_cents=now[academy_id].amount_cents if academy_id in now else 0,
-            proposed_cents=new[academy_id].amount_cents if academy_id in new else 0,
-        )
-        for academy_id in now.keys() | new.keys()
-    ]
-    return sorted(rows, key=lambda r: (-r.proposed_cents, r.academy_id))
+    new = amounts_of(proposed)
+    rows = []
+    for academy_id in current.keys() | new.keys():
+        now_cents, minutes = current.get(academy_id, (0, 0))
+        if academy_id in new:
+            new_cents, minutes = new[academy_id]
+        else:
+            new_cents = 0
+        rows.append(Row(academy_id, minutes, now_cents, new_cents))
+    rows.sort(key=lambda r: (-r.proposed_cents, r.academy_id))
+    return rows
 
 
 @dataclass(frozen=True)

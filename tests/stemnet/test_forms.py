@@ -70,3 +70,33 @@ def test_a_fields_errors_are_what_its_aria_describedby_points_to():
     ids = set(re.findall(r'id="([^"]+)"', html))
     assert "id_amount_error" in described
     assert set(described) <= ids
+
+
+def test_searchable_checkboxes_write_the_markup_of_djangos_own_templates():
+    """The widget writes its checkboxes in Python: the page is the same, character for
+    character, as with Django's templates (the widget's template as it was before)."""
+    from pathlib import Path
+
+    from django.forms.renderers import get_default_renderer
+    from django.utils.translation import gettext_lazy
+
+    from stemnet.forms import SearchableCheckboxSelectMultiple
+
+    widget = SearchableCheckboxSelectMultiple(attrs={"class": "wide"})
+    widget.choices = [
+        ("11002", "Antwerpen <&> \"'"),
+        ("24062", gettext_lazy("Leuven")),
+        ("Groep", [("44021", "Gent"), (71072, "Zonhoven")]),
+    ]
+    ours = Path(__file__).parents[2] / "stemnet/templates" / widget.template_name
+    with_templates = get_default_renderer().engine.from_string(
+        ours.read_text().replace(
+            "{{ widget.checkboxes_html }}",
+            '{% include "django/forms/widgets/multiple_input.html" %}',
+        )
+    )
+    for value in ([], ["24062"], ["44021", "71072"]):
+        attrs = {"id": "id_priority", "aria-describedby": "help", "required": True}
+        html = widget.render("priority", value, attrs)
+        assert html == with_templates.render(widget.get_context("priority", value, attrs)).strip()
+        assert "&lt;&amp;&gt;" in html and html.count("checked") == len(value)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from subsidies import services
-from subsidies.models import Award, AwardLine, CalculationRun, PeriodStatus, RunStatus
+from subsidies.models import Award, CalculationRun, PeriodStatus, RunStatus
 from subsidies.services import SubsidyError
 from subsidies.templatetags.cents import euro
 from tests.factories import make_member, make_staff
@@ -79,12 +79,12 @@ def test_a_failure_midway_leaves_no_awards_and_a_rerun_gives_identical_amounts(
         clean = services.start_run(actor=staff, period=period)
     expected = [(a, c) for a, c in _amounts(clean)]
 
-    original = AwardLine.objects.bulk_create
+    original = services._write_lines
 
     def explode(*args, **kwargs):  # awards are written, then the lines fail
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(AwardLine.objects, "bulk_create", explode)
+    monkeypatch.setattr(services, "_write_lines", explode)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         failed = services.start_run(actor=staff, period=period)
     failed = (
@@ -94,7 +94,7 @@ def test_a_failure_midway_leaves_no_awards_and_a_rerun_gives_identical_amounts(
     )
     assert failed.status == RunStatus.FAILED
     assert not Award.objects.filter(run=failed).exists()
-    monkeypatch.setattr(AwardLine.objects, "bulk_create", original)
+    monkeypatch.setattr(services, "_write_lines", original)
     with django_capture_on_commit_callbacks(execute=True):
         rerun = services.start_run(actor=staff, period=period)
     assert _amounts(rerun) == expected

@@ -111,3 +111,23 @@ def test_the_period_page_asks_again_as_staff_type(municipalities, client):
     live = html.split('hx-trigger="input changed delay:400ms, change delay:400ms"')[0]
     assert reverse("subsidies_staff:what_if", args=[period.code]) in live.rsplit("<div", 1)[1]
     assert 'hx-include="closest form"' in html and 'hx-sync="this:replace"' in html
+
+
+def test_the_what_if_lists_every_academy_a_page_at_a_time(municipalities, client, monkeypatch):
+    from subsidies import views
+
+    monkeypatch.setattr(views, "WHAT_IF_PAGE_SIZE", 2)
+    academies = network(3)
+    period, staff = closed_period(budget_cents=600_001)
+    client.force_login(staff)
+    first = _what_if(client, period).content.decode()
+    second = _what_if(client, period, wat_pagina="2").content.decode()
+    assert "3 academies" in first and "3 academies" in second  # the summary covers all
+    shown = [
+        [a.name for a in academies if f"<td>{a.name}</td>" in html] for html in (first, second)
+    ]
+    assert len(shown[0]) == 2 and len(shown[1]) == 1
+    assert sorted(shown[0] + shown[1]) == sorted(a.name for a in academies)
+    assert 'hx-include="#period-parameters"' in first and "Pagina 1 van 2" in first
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert 'id="period-parameters"' in page  # the form the page buttons send again

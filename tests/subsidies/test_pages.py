@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from academies.models import MemberRole, Membership
+from stemnet.models import Municipality
 from subsidies import services
 from subsidies.models import (
     Award,
@@ -29,7 +30,7 @@ from subsidies.models import (
     RunStatus,
 )
 from subsidies.templatetags.cents import euro, points
-from tests.factories import make_member, make_staff
+from tests.factories import AcademyFactory, make_member, make_staff
 from tests.factories.subsidies import closed_period, network
 from tests.subsidies.test_calculation import _close
 from tests.subsidies.test_jobs import executor_alive
@@ -555,12 +556,24 @@ def test_the_database_itself_refuses_to_change_approved_amounts(approved):
         lambda: Award.objects.filter(pk=award.pk).delete(),
         lambda: AwardLine.objects.filter(pk=line.pk).update(amount_cents=1),
         lambda: AwardLine.objects.filter(pk=line.pk).delete(),
+        # Inserts are checked once per statement, after the row checks: an academy (and
+        # a municipality) the run has no award (line) for, so that only the freeze refuses.
         lambda: Award.objects.create(
             run=run,
-            academy=award.academy,
+            academy=AcademyFactory(),
             reference="x",
             child_minutes=1,
             points="1",
+            amount_cents=1,
+        ),
+        lambda: AwardLine.objects.create(
+            award=award,
+            municipality_id=Municipality.objects.exclude(
+                refnis__in=award.lines.values("municipality_id")
+            )
+            .values_list("refnis", flat=True)
+            .first(),
+            child_minutes=1,
             amount_cents=1,
         ),
         lambda: Period.objects.filter(pk=period.pk).update(approved_run=None),
@@ -568,6 +581,15 @@ def test_the_database_itself_refuses_to_change_approved_amounts(approved):
     for attempt in attempts:
         with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
             attempt()
+    with pytest.raises(IntegrityError), transaction.atomic():  # a second award: refused too
+        Award.objects.create(
+            run=run,
+            academy=award.academy,
+            reference="x",
+            child_minutes=1,
+            points="1",
+            amount_cents=1,
+        )
     assert _amounts(run) == before and _lines(run) == lines_before
     # Letters of an approved run are still written, and other runs stay free.
     Period.objects.filter(pk=period.pk).update(budget_cents=period.budget_cents)

@@ -246,3 +246,60 @@ def test_more_kind_hours_never_give_less_money(rows, params, academy, refnis, ex
 def test_invalid_parameters_are_refused(bad):
     with pytest.raises(ValueError):
         Parameters(**bad)
+
+
+def _reference_amounts(rows, params):
+    """The whole scheme the plain way, in Fractions (KIND-uren, weights, shares), as the
+    domain states it: for comparison with calculate(), which computes in integers."""
+    from math import floor
+
+    from subsidies.scheme import points_of
+
+    hours = {}
+    for academy, refnis, m in rows:
+        if m:
+            per = hours.setdefault(academy, {})
+            per[refnis] = per.get(refnis, F(0)) + F(m, 60)
+    qualifying = sorted(a for a, per in hours.items() if sum(per.values()) >= params.min_kind_hours)
+    points = {a: points_of(hours[a], params).points for a in qualifying}
+    caps = {}
+    for a in qualifying:
+        limits = [F(params.academy_cap_cents)] if params.academy_cap_cents is not None else []
+        if params.rate_cap_cents is not None:
+            limits.append(params.rate_cap_cents * sum(hours[a].values()))
+        caps[a] = floor(min(limits)) if limits else None
+    exact = _reference_water_fill(points, caps, params.budget_cents)
+
+    def rounded(shares, target, limit=None):
+        floors = {k: floor(v) for k, v in shares.items()}
+        open_ = [k for k in shares if not limit or limit[k] is None or floors[k] < limit[k]]
+        for k in sorted(open_, key=lambda k: (floors[k] - shares[k], k))[
+            : target - sum(floors.values())
+        ]:
+            floors[k] += 1
+        return floors
+
+    if not qualifying:
+        target = 0
+    elif None in caps.values():
+        target = params.budget_cents
+    else:
+        target = min(params.budget_cents, sum(caps.values()))
+    amounts = rounded(exact, target, caps)
+    result = {}
+    for a in qualifying:
+        weight = {g: k * params.priority_weights.get(g, F(1)) for g, k in hours[a].items()}
+        total = sum(weight.values())
+        split = rounded({g: amounts[a] * w / total for g, w in weight.items()}, amounts[a])
+        result[a] = (amounts[a], points[a], exact[a], dict(sorted(split.items())))
+    return result
+
+
+@PROPERTIES
+@given(rows=rows_strategy, params=params_strategy)
+def test_the_integer_computation_gives_the_amounts_of_the_plain_fraction_one(rows, params):
+    outcome = calculate(rows, params)
+    assert {
+        a.academy_id: (a.amount_cents, a.points, a.exact_cents, a.by_municipality)
+        for a in outcome.awards
+    } == _reference_amounts(rows, params)
