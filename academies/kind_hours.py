@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -833,3 +834,30 @@ def figures_to_keep(start: date, end: date, *, fields=()) -> list[tuple[str, str
         for per in REACH_KEYS
     ]
     return kept
+
+
+# --- A cheap stamp of every change -------------------------------------------------------
+
+
+def change_stamp() -> tuple:
+    """The highest id of the audit trail and of the tables KIND-uren read, in one query of
+    index lookups (a millisecond at any size). Every service that changes what KIND-uren
+    read writes an audit row in its own transaction (attendance set or removed, a session
+    or birth year corrected, a recognition granted or ended, an import, an erasure), and
+    an insert made outside a service raises a table's highest id; so while the stamp stays
+    the same, ``kind_hours_version`` of any span stays the same too. Not seen: an update or
+    delete outside a service (the admin, a shell), and for a moment a change whose
+    transaction took a lower id but commits after a higher one. Callers use it to skip the
+    dearer ``kind_hours_version`` and keep what they cache for a limited time."""
+    from stemnet.models import AuditEvent
+
+    from .models import Participant
+
+    name = connection.ops.quote_name
+    tops = ", ".join(
+        f"(SELECT MAX({name(model._meta.pk.column)}) FROM {name(model._meta.db_table)})"  # noqa: S608
+        for model in (AuditEvent, Attendance, Session, Participant, Recognition)
+    )
+    with connection.cursor() as cursor:  # model names only, nothing from outside
+        cursor.execute(f"SELECT {tops}")
+        return tuple(cursor.fetchone())

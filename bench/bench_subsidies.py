@@ -136,11 +136,40 @@ def run(args) -> None:
         f"{cpu_per_letter * 1000:>8.1f}ms"
     )
     if celery_batch:
-        count, seconds = celery_batch
+        count, seconds, award_ids = celery_batch
+        bare = _bare_batch(award_ids)
+        print(
+            f"{f'batch: {count} letters, bare WeasyPrint on 2 processes':<52} {bare:>8.1f}s "
+            f"  ({count / bare:.1f} letters/s; baseline)"
+        )
         print(
             f"{f'batch: {count} letters, Celery worker --concurrency=2':<52} {seconds:>8.1f}s "
             f"  ({count / seconds:.1f} letters/s; render, store, e-mail, period moves on)"
+            f"  {seconds / bare:.2f}x (goal <= 1.2x)"
         )
+
+
+def _bare_many(htmls):
+    """Bare WeasyPrint: each letter's HTML (made beforehand) to PDF, nothing else."""
+    for html in htmls:
+        HTML(string=html).write_pdf()
+    return len(htmls)
+
+
+def _bare_batch(award_ids) -> float:
+    """The same letters' HTML rendered by bare WeasyPrint on two processes: the baseline of
+    the worker's batch (seconds)."""
+    from subsidies.letters import letter_html
+    from subsidies.models import Award
+
+    awards = Award.objects.select_related("run__period__reporting_period", "academy__municipality")
+    by_id = awards.in_bulk(award_ids)
+    htmls = [letter_html(by_id[pk]) for pk in award_ids]
+    connection.close()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_bare_many, [htmls[0::2], htmls[1::2]])
+    return time.perf_counter() - started
 
 
 def _forget_queue(redis_url: str, name: str) -> None:
@@ -230,4 +259,4 @@ def _celery_batch(args):
         worker.wait(timeout=60)
         shutil.rmtree(media, ignore_errors=True)
         _forget_queue(os.environ["REDIS_URL"], queue)
-    return total, seconds
+    return total, seconds, list(awards.order_by("pk").values_list("pk", flat=True))

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 
-from academies.kind_hours import kind_hours_version
+from academies.kind_hours import change_stamp, kind_hours_version
 
 from . import scheme, services
 
@@ -27,14 +27,27 @@ from . import scheme, services
 SNAPSHOT_SECONDS = 5 * 60
 #: Part of every key: raised when what is cached changes shape (an Outcome of another
 #: scheme version must not be read back after a deploy).
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
 
 
 def snapshot_key(period) -> str:
+    """The cache key of the period's snapshot: its data's fingerprint
+    (``kind_hours_version``, an aggregate over the period's sessions) is itself kept under
+    the portal's change stamp (``kind_hours.change_stamp``, index lookups), so that one
+    parameter change after another costs no aggregate; a write anywhere makes the next
+    answer take the fingerprint again, and the snapshot is read anew only when that
+    changed."""
     rp = period.reporting_period
-    version = kind_hours_version(rp.start_date, rp.end_date)
-    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
-    return f"whatif:kag:v{CACHE_FORMAT}:{period.pk}:{digest}"
+    stamp_key = f"whatif:version:v{CACHE_FORMAT}:{period.pk}:{_digest(change_stamp())}"
+    version = cache.get(stamp_key)
+    if version is None:
+        version = kind_hours_version(rp.start_date, rp.end_date)
+        cache.set(stamp_key, version, SNAPSHOT_SECONDS)
+    return f"whatif:kag:v{CACHE_FORMAT}:{period.pk}:{_digest(version)}"
 
 
 def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, int]]:
