@@ -52,23 +52,15 @@ class PeriodSummary:
 
 def period_summary(academy, start: date, end: date, *, series=None) -> PeriodSummary:
     """Eligible KIND-uren and every ineligible part with its reason (see
-    ``kind_hours.breakdown``), and the number of sessions; with ``series``, of that
-    series' sessions only."""
+    ``kind_hours.breakdown_over_sessions``), and the number of sessions; with ``series``,
+    of that series' sessions only."""
     scope = {"series": series} if series is not None else {}
-    figures = kind_hours.breakdown(
-        Attendance.objects.filter(
-            session__academy=academy,
-            session__date__gte=start,
-            session__date__lte=end,
-            **{f"session__{key}": value for key, value in scope.items()},
-        )
-    )
+    sessions = Session.objects.filter(academy=academy, date__gte=start, date__lte=end, **scope)
+    figures = kind_hours.breakdown_over_sessions(sessions)
     return PeriodSummary(
         eligible=figures["eligible"],
         lost=figures["lost"],
-        sessions=Session.objects.filter(
-            academy=academy, date__gte=start, date__lte=end, **scope
-        ).count(),
+        sessions=sessions.count(),
         attendance=figures["attendance"],
     )
 
