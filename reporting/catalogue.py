@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -193,6 +194,16 @@ def search_activities(search: Search, places: Places):
     return qs.order_by("title", "academy__name", "id").prefetch_related(
         _series_prefetch(today, places.refnis)
     )
+
+
+def search_page(search: Search, places: Places, number, *, per_page: int = 20) -> Page:
+    """One page of ``search_activities``: the page's ids are sorted and cut from a narrow
+    query (ids and sort keys only), then only its activities are read with their academy
+    and series."""
+    activities = search_activities(search, places)
+    page = Paginator(activities.values_list("pk", flat=True), per_page).get_page(number)
+    page.object_list = list(activities.filter(pk__in=list(page.object_list)))
+    return page
 
 
 def _with_series(**where):
