@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest
 
 from stemnet.models import FLEMISH_REGION
 
@@ -362,6 +362,58 @@ def breakdown(attendance) -> dict:
         "eligible": counts["eligible"] or 0,
         "lost": {reason: minutes for reason, minutes in lost.items() if minutes},
         "attendance": counts["attendance"],
+    }
+
+
+def breakdown_over_sessions(sessions) -> dict:
+    """The figures of ``breakdown`` for the attendance of ``sessions``, summed over the
+    sessions instead of their attendance rows: per session its attendees (an index count),
+    its stored eligible children, and Flanders and recognition decided once per session
+    rather than once per row. Identical while the stored counts are (``check_kind_hours``).
+    One query."""
+    attendees = (
+        Attendance.objects.filter(session_id=OuterRef("pk"))
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = sessions.annotate(
+        attendees=Coalesce(Subquery(attendees, output_field=IntegerField()), Value(0)),
+        recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
+        flemish=Case(
+            When(municipality__region=FLEMISH_REGION, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+    whole = F("counted_minutes") + F("school_minutes") + F("over_cap_minutes")
+    ok = Q(flemish=1, recognised=True)
+    counted = F("eligible_children")
+    # never below 0, also where attendance rows are gone and only the stored counts remain
+    outside_age = Greatest(F("attendees") - counted, Value(0))
+    counts = rows.aggregate(
+        attendance=Sum("attendees"),
+        outside=Sum(Case(When(flemish=0, then=whole * F("attendees")), default=0)),
+        unrecognised=Sum(
+            Case(When(flemish=1, recognised=False, then=whole * F("attendees")), default=0)
+        ),
+        lost_age=Sum(Case(When(ok, then=whole * outside_age), default=0)),
+        school=Sum(Case(When(ok, then=F("school_minutes") * counted), default=0)),
+        over=Sum(Case(When(ok, then=F("over_cap_minutes") * counted), default=0)),
+        eligible=Sum(Case(When(ok, then=F("counted_minutes") * counted), default=0)),
+    )
+    lost = {
+        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
+        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
+        Reason.AGE: counts["lost_age"] or 0,
+        Reason.SCHOOL_HOURS: counts["school"] or 0,
+        Reason.OVER_MAXIMUM: counts["over"] or 0,
+    }
+    return {
+        "eligible": counts["eligible"] or 0,
+        "lost": {reason: minutes for reason, minutes in lost.items() if minutes},
+        "attendance": counts["attendance"] or 0,
     }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -168,14 +169,16 @@ def search_activities(search: Search, places: Places):
     places, if any), upcoming first."""
     today = timezone.localdate()
     qs = _with_domains(public_activities())
+    # A series criterion is a subquery, not a join: an activity with many series then
+    # comes once without a DISTINCT over every activity (the costly part at 10x).
     if places.refnis is not None:
         qs = qs.filter(
-            Q(series__municipality_id__in=places.refnis)
+            Q(pk__in=_with_series(municipality_id__in=places.refnis))
             | Q(academy__municipality_id__in=places.refnis)
         )
     if search.province:
         qs = qs.filter(
-            Q(series__municipality__province_id=search.province)
+            Q(pk__in=_with_series(municipality__province_id=search.province))
             | Q(academy__municipality__province_id=search.province)
         )
     if search.age:
@@ -188,11 +191,24 @@ def search_activities(search: Search, places: Places):
         )
     if search.format:
         qs = qs.filter(format=search.format)
-    return (
-        qs.distinct()
-        .order_by("title", "academy__name", "id")
-        .prefetch_related(_series_prefetch(today, places.refnis))
+    return qs.order_by("title", "academy__name", "id").prefetch_related(
+        _series_prefetch(today, places.refnis)
     )
+
+
+def search_page(search: Search, places: Places, number, *, per_page: int = 20) -> Page:
+    """One page of ``search_activities``: the page's ids are sorted and cut from a narrow
+    query (ids and sort keys only), then only its activities are read with their academy
+    and series."""
+    activities = search_activities(search, places)
+    page = Paginator(activities.values_list("pk", flat=True), per_page).get_page(number)
+    page.object_list = list(activities.filter(pk__in=list(page.object_list)))
+    return page
+
+
+def _with_series(**where):
+    """Ids of the activities with a series matching ``where``."""
+    return Series.objects.filter(**where).values("activity_id")
 
 
 def academy_page(pk: int):

@@ -20,7 +20,6 @@ from academies.kind_hours import (
     as_kind_hours,
     child_minutes_by_municipality,
     children_by_residence_postal_code,
-    kind_hours_version,
     reach_by_municipality,
     reach_in_municipality,
 )
@@ -199,8 +198,7 @@ def approved_amounts(span: Span, refnis=None) -> dict[str, int]:
 def attendance_figures(span: Span, refnis=None) -> tuple[dict, dict, dict]:
     """What coverage reads from attendance: reach per municipality (of ``refnis``, or all),
     unique children per postal code of residence, and the previous period's child-minutes
-    per municipality. Kept while the sessions and recognitions of both periods keep their
-    fingerprint (``figure_cache``)."""
+    per municipality. Kept while the data keeps its fingerprint (``figure_cache``)."""
     previous = span.previous
 
     def compute():
@@ -211,7 +209,7 @@ def attendance_figures(span: Span, refnis=None) -> tuple[dict, dict, dict]:
         )
 
     def fingerprint():
-        return (span.code, refnis, kind_hours_version(previous.start, span.end))
+        return (span.code, refnis, figure_cache.data_version())
 
     return figure_cache.remember("coverage", fingerprint, compute)
 

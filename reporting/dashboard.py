@@ -18,19 +18,14 @@ from django.utils import timezone
 from academies import kind_hours
 from academies.models import (
     Academy,
-    Activity,
     ActivityFormat,
-    Attendance,
-    Participant,
     Recognition,
-    Series,
     Session,
     StemDomain,
 )
 from academies.selectors.network import offer_between, recognised_academies_between
 from stemnet.models import Municipality, Province
 from stemnet.periods import HalfYear
-from stemnet.validation import MAX_DATE, MIN_DATE
 from subsidies.models import Period
 
 from . import figure_cache
@@ -439,21 +434,6 @@ class Dashboard:
     spans: list
 
 
-def data_version() -> tuple:
-    """A cheap fingerprint of the data the figures read (counts, highest ids, and the
-    sessions' and recognitions' fingerprint of ``kind_hours.kind_hours_version``): new
-    attendance, any insert or delete of the other rows, a session's counted minutes or
-    stored eligible children (attendance removed, a birth year corrected across 5–18) and a
-    recognition's dates change it. Other edits (a birth year corrected within 5–18: the age
-    groups) show when the cached figures expire."""
-    version = [Attendance.objects.aggregate(top=Max("pk"))["top"]]  # index only: no count
-    for model in (Series, Activity, Participant, Period):
-        row = model.objects.aggregate(n=Count("pk"), top=Max("pk"))
-        version += [row["n"], row["top"]]
-    version += kind_hours.kind_hours_version(MIN_DATE, MAX_DATE)
-    return tuple(version)
-
-
 def cached_dashboard(code: str | None, *, language: str, refresh: bool = False) -> Dashboard:
     """:func:`dashboard`, kept for ``DASHBOARD_CACHE_SECONDS`` (and while the data's
     fingerprint stays the same): the breakdowns scan every eligible attendance row."""
@@ -461,7 +441,7 @@ def cached_dashboard(code: str | None, *, language: str, refresh: bool = False) 
         Span.parse(code)  # a ValueError before anything is looked up
     return figure_cache.remember(
         "dashboard",
-        lambda: (code or "", language, data_version()),
+        lambda: (code or "", language, figure_cache.data_version()),
         lambda: dashboard(code),
         refresh=refresh,
     )

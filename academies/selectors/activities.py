@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from stemnet.periods import HalfYear
@@ -52,23 +53,15 @@ class PeriodSummary:
 
 def period_summary(academy, start: date, end: date, *, series=None) -> PeriodSummary:
     """Eligible KIND-uren and every ineligible part with its reason (see
-    ``kind_hours.breakdown``), and the number of sessions; with ``series``, of that
-    series' sessions only."""
+    ``kind_hours.breakdown_over_sessions``), and the number of sessions; with ``series``,
+    of that series' sessions only."""
     scope = {"series": series} if series is not None else {}
-    figures = kind_hours.breakdown(
-        Attendance.objects.filter(
-            session__academy=academy,
-            session__date__gte=start,
-            session__date__lte=end,
-            **{f"session__{key}": value for key, value in scope.items()},
-        )
-    )
+    sessions = Session.objects.filter(academy=academy, date__gte=start, date__lte=end, **scope)
+    figures = kind_hours.breakdown_over_sessions(sessions)
     return PeriodSummary(
         eligible=figures["eligible"],
         lost=figures["lost"],
-        sessions=Session.objects.filter(
-            academy=academy, date__gte=start, date__lte=end, **scope
-        ).count(),
+        sessions=sessions.count(),
         attendance=figures["attendance"],
     )
 
@@ -84,6 +77,25 @@ def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = F
     if with_losses:
         qs = qs.filter(kind_hours.sessions_losing_kind_hours())
     return qs
+
+
+def period_sessions_page(
+    academy, start: date, end: date, number, *, with_losses: bool = False, per_page: int = 50
+) -> Page:
+    """One page of ``sessions_in_period``. Without the loss filter the page is cut from the
+    plain sessions (an index count and a limit) and only its sessions are annotated, instead
+    of every session of the period being counted and sorted with its attendance."""
+    if with_losses:
+        sessions = sessions_in_period(academy, start, end, with_losses=True)
+        return Paginator(sessions, per_page).get_page(number)
+    ids = Session.objects.filter(academy=academy, date__gte=start, date__lte=end).order_by(
+        "date", "start_time", "id"
+    )
+    page = Paginator(ids.values_list("pk", flat=True), per_page).get_page(number)
+    page.object_list = list(
+        sessions_in_period(academy, start, end).filter(pk__in=list(page.object_list))
+    )
+    return page
 
 
 def series_with_activity(academy):

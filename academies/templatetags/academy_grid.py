@@ -1,16 +1,94 @@
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ..kind_hours import as_kind_hours
 
 register = template.Library()
 
+# One cell of the attendance grid. The grid has one per participant and session (512 for
+# 32 × 16), so its markup is written here once, in Python, instead of through a template
+# include per cell: the grid, a toggled cell and the "Iedereen aanwezig" column all use it.
+# What a column's cells share is worked out (and escaped) once per column; per cell only
+# the participant's id and escaped reference are filled in.
+
+
+class _Column:
+    def __init__(self, academy_id, session, locked: bool):
+        self.session_id = session.pk
+        self.locked = locked
+        # aria-label: the reference is filled in per cell, the day once per column.
+        self.label = escape(
+            gettext("%(ref)s aanwezig op %(day)s")
+            % {"ref": "\0", "day": date_format(session.date, "d-m-Y")}
+        ).split("\0")
+        if locked:
+            self.url = None
+            self.locked_title = escape(
+                gettext("Vergrendeld: de periode is ingediend of afgesloten")
+            )
+        else:
+            # The toggle URL of participant 0, split around that id: a reverse() per
+            # cell would cost more than the rest of the cell.
+            url = reverse("academies:attendance_toggle", args=[academy_id, session.pk, 0])
+            head, tail = url.rsplit("/0/", 1)
+            self.url = (escape(head) + "/", "/" + escape(tail))
+
+    def cell(self, participant_id: int, ref: str, present: bool, *, error="", oob=False) -> str:
+        """The cell's HTML; ``ref`` and ``error`` already escaped."""
+        if self.url is None:
+            action = f'disabled title="{self.locked_title}"'
+        else:
+            action = (
+                f'hx-post="{self.url[0]}{participant_id}{self.url[1]}" '
+                f'hx-vals=\'{{"present": "{0 if present else 1}"}}\' '
+                'hx-target="closest td" hx-swap="outerHTML"'
+            )
+        parts = [
+            '<td class="cell locked"' if self.locked else '<td class="cell"',
+            f' id="cell-{self.session_id}-{participant_id}"',
+            ' hx-swap-oob="true">' if oob else ">",
+            '<button type="button" class="toggle on" '
+            if present
+            else '<button type="button" class="toggle" ',
+            action,
+            ' aria-pressed="true"' if present else ' aria-pressed="false"',
+            f' aria-label="{ref.join(self.label)}">',
+            "✓</button>" if present else "·</button>",
+        ]
+        if error:
+            parts.append(f'<span class="errorlist" role="alert">{error}</span>')
+        parts.append("</td>")
+        return "".join(parts)
+
 
 @register.simple_tag
-def is_present(present: set, session, participant) -> bool:
-    """Whether (session, participant) is in the grid's set of present pairs."""
-    return (session.pk, participant.pk) in present
+def attendance_cell(academy, session, participant, present, locked, error=None, oob=False):
+    """One cell of the attendance grid (a toggle answered by htmx, an out-of-band cell)."""
+    column = _Column(academy.pk, session, bool(locked))
+    cell = column.cell(
+        participant.pk, escape(participant.ref), bool(present), error=escape(error or ""), oob=oob
+    )
+    return mark_safe(cell)  # noqa: S308 (every value in it is escaped or a number)
+
+
+@register.simple_tag(takes_context=True)
+def attendance_cells(context, participant):
+    """The cells of one participant's row of the grid: one per session of ``sessions``,
+    present when in ``present``, read-only when in ``locked_sessions``."""
+    columns = context.render_context.get("attendance_columns")
+    if columns is None:
+        academy_id, locked = context["academy"].pk, context["locked_sessions"]
+        columns = [_Column(academy_id, s, s.pk in locked) for s in context["sessions"]]
+        context.render_context["attendance_columns"] = columns
+    present, pk, ref = context["present"], participant.pk, escape(participant.ref)
+    cells = "".join(c.cell(pk, ref, (c.session_id, pk) in present) for c in columns)
+    return mark_safe(cells)  # noqa: S308 (every value in it is escaped or a number)
 
 
 @register.simple_tag

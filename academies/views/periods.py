@@ -3,7 +3,6 @@ sessions, and submitting the period report."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from stemnet.periods import HalfYear
 
 from ..forms.activities import SubmitReportForm
 from ..permissions import can_edit_academy_data
-from ..selectors.activities import period_summary, sessions_in_period
+from ..selectors.activities import period_sessions_page, period_summary
 from ..selectors.periods import period_report_of, reporting_period
 from ..services import AcademyError
 from ..services.periods import submit_period_report
@@ -44,9 +43,9 @@ def period_detail(request, academy_id, code):
             return redirect("academies:period", academy.pk, half.code)
     period = reporting_period(half.code)
     with_losses = request.GET.get("verlies") == "1"
-    page = Paginator(
-        sessions_in_period(academy, half.start, half.end, with_losses=with_losses), 50
-    ).get_page(request.GET.get("pagina"))
+    page = period_sessions_page(
+        academy, half.start, half.end, request.GET.get("pagina"), with_losses=with_losses
+    )
     template = (
         "academies/partials/activities_period_summary.html"
         if request.headers.get("HX-Request")

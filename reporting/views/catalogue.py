@@ -4,7 +4,6 @@ activity with where and when, and the UiTdatabank event JSON of public activitie
 import json
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from ..catalogue import (
     flemish_municipalities,
     public_activities,
     resolve_places,
-    search_activities,
+    search_page,
     split_series,
     with_series_and_sessions,
 )
@@ -55,8 +54,7 @@ def catalogue(request):
     search = Search.from_query(request.GET)
     flemish = flemish_municipalities()
     places = resolve_places(search, flemish)
-    activities = search_activities(search, places)
-    page = Paginator(activities, 20).get_page(request.GET.get("pagina"))
+    page = search_page(search, places, request.GET.get("pagina"))
     today = timezone.localdate()
     for activity in page:
         activity.upcoming, activity.past = split_series(activity.listed_series, today)

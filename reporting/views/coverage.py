@@ -80,9 +80,10 @@ def _page(request, *, coverage, scope_label, base_url, partnership=None):
     selected = next((a for a in areas if a.key == request.GET.get("gebied") and a.in_scope), None)
     keep = {"periode": coverage.span.code, "maat": measure}
     province, show = request.GET.get("provincie", ""), request.GET.get("toon", "")
+    sort = request.GET.get("sorteer", "naam")
     rows = [
         r
-        for r in cov.sort_rows(coverage.rows, request.GET.get("sorteer", "naam"))
+        for r in cov.sort_rows(coverage.rows, sort)
         if (not province or r.province == province)
         and (show != "witte_vlekken" or r.white_spot)
         and (show != "vragen" or r.open_requests)
@@ -94,6 +95,9 @@ def _page(request, *, coverage, scope_label, base_url, partnership=None):
         {
             "coverage": coverage,
             "rows": rows,
+            # the table shows 50 municipalities a page (all of Flanders: 285 rows)
+            "page": Paginator(rows, 50).get_page(request.GET.get("pagina")),
+            "page_query": urlencode({**keep, "provincie": province, "toon": show, "sorteer": sort}),
             "provinces": sorted({r.province for r in coverage.rows if r.province}),
             "province": province,
             "show": show,

@@ -443,3 +443,28 @@ def test_staff_reopen_a_submitted_report_with_a_reason(
     assert academies[1].period_reports.get().is_locked
     client.force_login(make_member(academies[0]))
     assert client.get(url).status_code == 403
+
+
+def test_the_period_page_pages_its_sessions_in_order_with_their_kind_hours(client, municipalities):
+    """Only the page's sessions are annotated (period_sessions_page): the second page holds
+    the rest, in date order, with the same per-session figures as the whole list."""
+    from academies.selectors.activities import sessions_in_period
+
+    academy = recognised_academy()
+    for code in ("S1", "S2", "S3", "S4"):  # four weekly series: 4 × 17 sessions in 2026-1
+        rows = register_rows(17, 2)
+        for row in rows:
+            row["series_code"] = code
+            row["participant_ref"] = f"{row['participant_ref']}-{code}"  # one place at a time
+        import_attendance(actor=None, academy=academy, rows=rows)
+    client.force_login(make_member(academy))
+    url = reverse("academies:period", args=[academy.pk, "2026-1"])
+    first = client.get(url).context["page"]
+    second = client.get(url, {"pagina": "2"}).context["page"]
+    everything = list(sessions_in_period(academy, date(2026, 1, 1), date(2026, 6, 30)))
+    assert len(everything) > 50 and first.paginator.count == len(everything)
+    shown = list(first) + list(second)
+    assert [s.pk for s in shown] == [s.pk for s in everything]
+    assert [(s.attendees, s.eligible_attendees, s.earned) for s in shown] == [
+        (s.attendees, s.eligible_attendees, s.earned) for s in everything
+    ]

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from academies import kind_hours
 from academies.eligibility import child_counts
 from academies.imports import import_attendance
-from academies.models import Attendance, Participant, Recognition, Session
+from academies.models import Academy, Attendance, Participant, Recognition, Session
 from academies.services import activities as services
 from tests.factories import AcademyFactory, make_member
 from tests.factories.activities import recognised_academy, register_rows
@@ -164,6 +164,9 @@ def test_every_write_keeps_the_stored_counts_right(register, write):
     assert stored == _python_counts(sessions)
     assert sum(stored.values()) == 3 * 3 + change
     assert "match" in _check()
+    assert kind_hours.breakdown_over_sessions(
+        Session.objects.filter(academy=academy)
+    ) == kind_hours.breakdown(Attendance.objects.filter(session__academy=academy))
 
 
 def test_the_check_reports_a_wrong_count_and_fix_repairs_it(register):
@@ -276,3 +279,16 @@ def test_kind_hours_over_sessions_equal_those_over_attendance(municipalities, se
             by_place.values()
         )
     assert by_rows, "the generated network earns nothing: the comparison proves nothing"
+    for academy in Academy.objects.all():
+        for start, end in [
+            (date(2025, 7, 1), date(2025, 12, 31)),
+            (date(2026, 1, 1), date(2026, 6, 30)),
+        ]:
+            # the period page's breakdown over sessions, every lost part with its reason
+            days = {"date__gte": start, "date__lte": end}
+            rows = Attendance.objects.filter(
+                session__academy=academy, session__date__gte=start, session__date__lte=end
+            )
+            assert kind_hours.breakdown_over_sessions(
+                Session.objects.filter(academy=academy, **days)
+            ) == kind_hours.breakdown(rows)

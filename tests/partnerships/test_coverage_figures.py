@@ -293,3 +293,28 @@ def test_the_attendance_figures_are_kept_until_the_data_they_read_changes(
     after = client.get(url, {"periode": "2026-1"}).context["row"]
     assert after.child_minutes == before.child_minutes + 2 * 90
     assert after.sessions == before.sessions + 1
+
+
+def test_the_flanders_table_shows_fifty_municipalities_a_page_in_the_chosen_order(
+    region_and_period, client
+):
+    """All of Flanders is 285 rows: the table pages them by 50, and a page link keeps the
+    period, measure, filters and order; the headline, map and exports still count all."""
+    client.force_login(make_staff())
+    url = reverse("reporting:coverage_flanders")
+    query = {"periode": "2026", "maat": "children", "sorteer": "kind_uren"}
+    first = client.get(url, query)
+    html = first.content.decode()
+    rows = first.context["rows"]
+    assert (
+        len(rows) == 285
+        and html.count("<tr data-refnis=") + html.count('<tr class="white-spot" data-refnis=') == 50
+    )
+    assert "285 gemeenten in de tabel" in html and "Pagina 1 van 6" in html
+    assert (
+        "periode=2026&amp;maat=children&amp;provincie=&amp;toon=&amp;sorteer=kind_uren&amp;pagina=2"
+        in html
+    )
+    last = client.get(url, {**query, "pagina": "6"})
+    shown = [r.refnis for r in last.context["page"]]
+    assert shown == [r.refnis for r in rows[250:]]
