@@ -891,16 +891,18 @@ def figures_to_keep(start: date, end: date, *, fields=()) -> list[tuple[str, str
 # --- A cheap stamp of every change -------------------------------------------------------
 
 
-def change_stamp() -> tuple:
-    """The highest id of the audit trail and of the tables KIND-uren read, in one query of
-    index lookups (a millisecond at any size). Every service that changes what KIND-uren
-    read writes an audit row in its own transaction (attendance set or removed, a session
-    or birth year corrected, a recognition granted or ended, an import, an erasure), and
-    an insert made outside a service raises a table's highest id; so while the stamp stays
-    the same, ``kind_hours_version`` of any span stays the same too. Not seen: an update or
-    delete outside a service (the admin, a shell), and for a moment a change whose
-    transaction took a lower id but commits after a higher one. Callers use it to skip the
-    dearer ``kind_hours_version`` and keep what they cache for a limited time."""
+def change_stamp(*also) -> tuple:
+    """The highest id of the audit trail and of the tables KIND-uren read (and of the
+    models ``also``), in one query of index lookups (a millisecond at any size).
+
+    Every service that changes what KIND-uren read writes an audit row in its own
+    transaction (attendance set or removed, a session or birth year corrected, a
+    recognition granted or ended, an import, an erasure), and an insert made outside a
+    service raises a table's highest id; so while the stamp stays the same,
+    ``kind_hours_version`` of any span stays the same too. Not seen: an update or delete
+    outside a service (the admin, a shell), and for a moment a change whose transaction
+    took a lower id but commits after a higher one. Callers use it to skip the dearer
+    ``kind_hours_version`` and keep what they cache for a limited time."""
     from stemnet.models import AuditEvent
 
     from .models import Participant
@@ -908,7 +910,7 @@ def change_stamp() -> tuple:
     name = connection.ops.quote_name
     tops = ", ".join(
         f"(SELECT MAX({name(model._meta.pk.column)}) FROM {name(model._meta.db_table)})"  # noqa: S608
-        for model in (AuditEvent, Attendance, Session, Participant, Recognition)
+        for model in (AuditEvent, Attendance, Session, Participant, Recognition, *also)
     )
     with connection.cursor() as cursor:  # model names only, nothing from outside
         cursor.execute(f"SELECT {tops}")

@@ -11,15 +11,14 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
-from academies.models import Activity, Attendance, Participant, Recognition, Series, Session
-from stemnet.models import AuditEvent
+from academies import kind_hours
+from academies.models import Activity, Series
 from subsidies.models import Period
 
 # The rows the kept figures read; their highest ids see every insert, even one made
 # outside a service (an import's bulk insert, a management command, a test factory).
-_READ = (Attendance, Session, Participant, Series, Activity, Recognition, Period)
+_ALSO_READ = (Series, Activity, Period)
 
 
 def seconds() -> int:
@@ -39,20 +38,10 @@ def remember(name: str, fingerprint, compute, *, refresh: bool = False):
 
 
 def data_version() -> tuple:
-    """The fingerprint of the kept figures: the highest id of the audit trail (every
-    service that changes state writes one audit row in its own transaction: attendance
-    set or removed, a session or birth year corrected, a recognition granted or ended)
-    and of every table the figures read (inserts made outside a service). Index lookups
-    only, whatever the size of the network; it used to be sums over every session and
-    counts of every participant (tens of milliseconds at ten times the network, on every
-    request). Not seen: an update or delete made outside a service (the admin, a shell):
-    it shows when the figures expire."""
-    name = connection.ops.quote_name
-    # table and column names of the models only: nothing from outside
-    tops = ", ".join(
-        f"(SELECT MAX({name(model._meta.pk.column)}) FROM {name(model._meta.db_table)})"  # noqa: S608
-        for model in (AuditEvent, *_READ)
-    )
-    with connection.cursor() as cursor:  # one round trip, not eight
-        cursor.execute(f"SELECT {tops}")
-        return tuple(cursor.fetchone())
+    """The fingerprint of the kept figures: ``kind_hours.change_stamp`` (the highest id of
+    the audit trail and of the KIND-uren tables) with the other tables the figures read.
+    Index lookups only, whatever the size of the network; it used to be sums over every
+    session and counts of every participant (tens of milliseconds at ten times the
+    network, on every request). Not seen: an update or delete made outside a service (the
+    admin, a shell): it shows when the figures expire."""
+    return kind_hours.change_stamp(*_ALSO_READ)
