@@ -118,7 +118,9 @@ case "$cmd" in
     "$VENV/bin/ruff" format --check .
     dev manage makemigrations --check --dry-run
     dev messages
-    "$VENV/bin/python" -m pytest "$@"
+    # One pytest process per core (PYTEST_WORKERS=0: a single process); each has its own
+    # test database, and the worker and browser tests use private queues and folders.
+    "$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
     ;;
   bench)
     setup "[dev]"
