@@ -44,3 +44,31 @@ def login(page, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
+
+
+def totp_code(user_or_email) -> str:
+    """The authenticator code of a staff account now, as its app would show it. Close to
+    the end of a 30-second window it waits for the next one: a code typed at 29.9 s reaches
+    the server after the window turned and is refused (allauth allows no tolerance)."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+    from allauth.mfa.utils import decrypt
+
+    period = 30
+    left = period - time.time() % period
+    if left < 6:
+        time.sleep(left + 0.2)
+    user = (
+        {"user__email": user_or_email}
+        if isinstance(user_or_email, str)
+        else {"user": user_or_email}
+    )
+    authenticator = Authenticator.objects.get(type=Authenticator.Type.TOTP, **user)
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))

@@ -10,20 +10,13 @@ from datetime import date
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
-from allauth.mfa.utils import decrypt
 from django.core.management import call_command
 
 from academies.imports import import_attendance
 from academies.models import ApplicationState, Session
 from reporting.demo import DEMO_PASSWORD, LEAD_EMAIL, MEMBER_EMAIL, STAFF_EMAIL
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import login
+from tests.browser.conftest import login, totp_code
 from tests.factories import (
     PASSWORD,
     application_in_state,
@@ -75,10 +68,7 @@ def demo(transactional_db):
     return academy
 
 
-def _totp(email: str) -> str:
-    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+_totp = totp_code
 
 
 def _log_in(page, role: str) -> None:

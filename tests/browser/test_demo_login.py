@@ -6,17 +6,10 @@ import re
 from datetime import date
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
-from allauth.mfa.utils import decrypt
 from django.core.management import call_command
 
 from reporting.demo import DEMO_PASSWORD, LEAD_EMAIL, MEMBER_EMAIL, STAFF_EMAIL
-from tests.browser.conftest import login
+from tests.browser.conftest import login, totp_code
 from tests.factories import ensure_municipalities
 from tests.factories.activities import recognised_academy
 
@@ -32,10 +25,7 @@ def demo(transactional_db):
     call_command("setup_demo", stdout=io.StringIO())
 
 
-def _current_totp(email: str) -> str:
-    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+_current_totp = totp_code
 
 
 def test_academy_member_lands_on_the_academy_dashboard(demo, page):

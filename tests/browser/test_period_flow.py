@@ -8,20 +8,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
-from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.db import connection
 from playwright.sync_api import expect
 
 from subsidies.models import Award, AwardLetter, LetterFailure
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import login
+from tests.browser.conftest import login, totp_code
 from tests.factories import FAST_PASSWORD_HASHERS, PASSWORD, make_staff
 from tests.factories.subsidies import closed_period, network
 from tests.subsidies.test_jobs import _inject_letter_failure, _remove_letter_failure
@@ -55,10 +48,7 @@ def worker(municipalities):
         stop_worker(process)
 
 
-def _totp_code(user) -> str:
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+_totp_code = totp_code
 
 
 def _staff_session(page, email="periodebeheer@vlaio.example.org"):

@@ -7,18 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
-from allauth.mfa.utils import decrypt
 from django.core import mail
 from django.utils import timezone
 
 from academies.models import ApplicationState, Attachment, RecognitionApplication
-from tests.browser.conftest import login
+from tests.browser.conftest import login, totp_code
 from tests.factories import (
     FAST_PASSWORD_HASHERS,
     PASSWORD,
@@ -38,10 +31,7 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
-def _totp_code(user) -> str:
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+_totp_code = totp_code
 
 
 def _shot(page, name):
