@@ -321,6 +321,24 @@ def eligible_totals(start: date, end: date) -> dict:
     }
 
 
+def _breakdown_of(counts: dict) -> dict:
+    """``breakdown``'s result from the aggregate both ways of counting compute: eligible
+    child-minutes, the lost ones by reason (only the reasons that lose something), and
+    the attendance rows."""
+    lost = {
+        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
+        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
+        Reason.AGE: counts["lost_age"] or 0,
+        Reason.SCHOOL_HOURS: counts["school"] or 0,
+        Reason.OVER_MAXIMUM: counts["over"] or 0,
+    }
+    return {
+        "eligible": counts["eligible"] or 0,
+        "lost": {reason: minutes for reason, minutes in lost.items() if minutes},
+        "attendance": counts["attendance"] or 0,
+    }
+
+
 def breakdown(attendance) -> dict:
     """Over attendance rows: eligible child-minutes, and every lost child-minute by the
     first reason that applies, in this order: outside Flanders, not recognised, age, then
@@ -351,18 +369,7 @@ def breakdown(attendance) -> dict:
         over=Sum(Case(When(counts_ok, then="session__over_cap_minutes"), default=0)),
         eligible=Sum(Case(When(counts_ok, then="session__counted_minutes"), default=0)),
     )
-    lost = {
-        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
-        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
-        Reason.AGE: counts["lost_age"] or 0,
-        Reason.SCHOOL_HOURS: counts["school"] or 0,
-        Reason.OVER_MAXIMUM: counts["over"] or 0,
-    }
-    return {
-        "eligible": counts["eligible"] or 0,
-        "lost": {reason: minutes for reason, minutes in lost.items() if minutes},
-        "attendance": counts["attendance"],
-    }
+    return _breakdown_of(counts)
 
 
 def breakdown_over_sessions(sessions) -> dict:
@@ -403,18 +410,7 @@ def breakdown_over_sessions(sessions) -> dict:
         over=Sum(Case(When(ok, then=F("over_cap_minutes") * counted), default=0)),
         eligible=Sum(Case(When(ok, then=F("counted_minutes") * counted), default=0)),
     )
-    lost = {
-        Reason.OUTSIDE_FLANDERS: counts["outside"] or 0,
-        Reason.NOT_RECOGNISED: counts["unrecognised"] or 0,
-        Reason.AGE: counts["lost_age"] or 0,
-        Reason.SCHOOL_HOURS: counts["school"] or 0,
-        Reason.OVER_MAXIMUM: counts["over"] or 0,
-    }
-    return {
-        "eligible": counts["eligible"] or 0,
-        "lost": {reason: minutes for reason, minutes in lost.items() if minutes},
-        "attendance": counts["attendance"] or 0,
-    }
+    return _breakdown_of(counts)
 
 
 # --- Sessions ----------------------------------------------------------------------------

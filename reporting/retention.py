@@ -188,11 +188,11 @@ def erase_year(year: int, *, actor=None, now: datetime | None = None) -> list[Er
         )
         orphans.delete()
 
-        later_approval = max(
+        approved_at = next(
             (s.approved_at for s in year_statuses(now) if s.year == year and s.approved_at),
-            default=now,
+            now,
         )
-        for job in ImportJob.objects.filter(created_at__lt=later_approval).exclude(file=""):
+        for job in ImportJob.objects.filter(created_at__lt=approved_at).exclude(file=""):
             job.file.delete(save=False)
             job.errors = []
             job.save(update_fields=["file", "errors"])

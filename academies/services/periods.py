@@ -118,49 +118,55 @@ def _admins_of(academy_ids):
     )
 
 
-def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
-    """One message per admin of each academy, with the reason and a link to the period
-    page; sent only once the reopening is committed."""
-    admins = _admins_of(list(academy_ids))
-    subject = _("[STEM-academies] Periode %(code)s is heropend") % {"code": period.code}
+def _tell_admins(period: ReportingPeriod, admins, subject: str, body: str, **values) -> int:
+    """One period message to each admin in ``admins``: ``body`` filled in with the period's
+    code, the admin's academy and ``values``, with a link to that academy's period page;
+    sent once the caller's transaction commits. Returns the number of messages."""
+    sent = 0
     for membership in admins:
-        name = membership.academy.name
-        notify(
-            kind=MessageKind.PERIOD,
-            recipients=[membership.user],
-            subject=subject,
-            body=_(
-                "Beste,\n\nVLAIO heeft periode %(code)s heropend voor %(academy)s. U kunt de "
-                "sessies, deelnemers en aanwezigheden van die periode weer aanpassen en het "
-                "perioderapport daarna opnieuw indienen.\n\nReden: %(reason)s\n\n"
-                "VLAIO – Team STEM\n"
+        text = body % {"code": period.code, "academy": membership.academy.name, **values}
+        sent += len(
+            notify(
+                kind=MessageKind.PERIOD,
+                recipients=[membership.user],
+                subject=subject,
+                body=text,
+                path=reverse("academies:period", args=[membership.academy_id, period.code]),
+                label=_("De periode"),
+                obj=period,
             )
-            % {"code": period.code, "academy": name, "reason": reason},
-            path=reverse("academies:period", args=[membership.academy_id, period.code]),
-            label=_("De periode"),
-            obj=period,
         )
+    return sent
+
+
+def _notify_reopened(period: ReportingPeriod, reason: str, academy_ids) -> None:
+    """Each admin of the academies concerned hears that the period is open again, and why."""
+    _tell_admins(
+        period,
+        _admins_of(list(academy_ids)),
+        _("[STEM-academies] Periode %(code)s is heropend") % {"code": period.code},
+        _(
+            "Beste,\n\nVLAIO heeft periode %(code)s heropend voor %(academy)s. U kunt de "
+            "sessies, deelnemers en aanwezigheden van die periode weer aanpassen en het "
+            "perioderapport daarna opnieuw indienen.\n\nReden: %(reason)s\n\n"
+            "VLAIO – Team STEM\n"
+        ),
+        reason=reason,
+    )
 
 
 def _notify_closed(period: ReportingPeriod, academy_ids) -> None:
     """Each admin of the academies concerned hears that the period is closed for reporting."""
-    admins = _admins_of(list(academy_ids))
-    subject = _("[STEM-academies] Periode %(code)s is afgesloten") % {"code": period.code}
-    for membership in admins:
-        notify(
-            kind=MessageKind.PERIOD,
-            recipients=[membership.user],
-            subject=subject,
-            body=_(
-                "Beste,\n\nVLAIO heeft periode %(code)s afgesloten voor rapportering. De "
-                "sessies, deelnemers en aanwezigheden van %(academy)s in die periode liggen nu "
-                "vast; VLAIO berekent de subsidies.\n\nVLAIO – Team STEM\n"
-            )
-            % {"code": period.code, "academy": membership.academy.name},
-            path=reverse("academies:period", args=[membership.academy_id, period.code]),
-            label=_("De periode"),
-            obj=period,
-        )
+    _tell_admins(
+        period,
+        _admins_of(list(academy_ids)),
+        _("[STEM-academies] Periode %(code)s is afgesloten") % {"code": period.code},
+        _(
+            "Beste,\n\nVLAIO heeft periode %(code)s afgesloten voor rapportering. De "
+            "sessies, deelnemers en aanwezigheden van %(academy)s in die periode liggen nu "
+            "vast; VLAIO berekent de subsidies.\n\nVLAIO – Team STEM\n"
+        ),
+    )
 
 
 #: A period is announced in its first two weeks only: a portal started mid-period (or a
@@ -185,32 +191,19 @@ def announce_open_period(today=None) -> int:
         period.announced_at = timezone.now()
         period.save(update_fields=["announced_at"])
         recognised = Recognition.objects.filter(valid_on(today)).values("academy_id")
-        admins = _admins_of(recognised)
-        subject = _("[STEM-academies] Periode %(code)s is geopend") % {"code": period.code}
-        sent = 0
-        for membership in admins:
-            sent += len(
-                notify(
-                    kind=MessageKind.PERIOD,
-                    recipients=[membership.user],
-                    subject=subject,
-                    body=_(
-                        "Beste,\n\nPeriode %(code)s is geopend. Registreer de activiteiten, "
-                        "sessies en aanwezigheden van %(academy)s van %(start)s tot en met "
-                        "%(end)s in het portaal en dien daarna het perioderapport in; VLAIO "
-                        "sluit de periode na afloop voor rapportering.\n\nVLAIO – Team STEM\n"
-                    )
-                    % {
-                        "code": period.code,
-                        "academy": membership.academy.name,
-                        "start": f"{period.start_date:%d-%m-%Y}",
-                        "end": f"{period.end_date:%d-%m-%Y}",
-                    },
-                    path=reverse("academies:period", args=[membership.academy_id, period.code]),
-                    label=_("De periode"),
-                    obj=period,
-                )
-            )
+        sent = _tell_admins(
+            period,
+            _admins_of(recognised),
+            _("[STEM-academies] Periode %(code)s is geopend") % {"code": period.code},
+            _(
+                "Beste,\n\nPeriode %(code)s is geopend. Registreer de activiteiten, "
+                "sessies en aanwezigheden van %(academy)s van %(start)s tot en met "
+                "%(end)s in het portaal en dien daarna het perioderapport in; VLAIO "
+                "sluit de periode na afloop voor rapportering.\n\nVLAIO – Team STEM\n"
+            ),
+            start=f"{period.start_date:%d-%m-%Y}",
+            end=f"{period.end_date:%d-%m-%Y}",
+        )
         record(
             actor=None,
             action="period.announced",
