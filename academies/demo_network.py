@@ -227,7 +227,16 @@ def generate_network(*, scale: int = 1, seed: int = 2016, year: int = 2016) -> N
         # Fresh statistics after a bulk load, before autovacuum gets round to it: without
         # them the planner estimates one row per join and picks nested loops (~30% slower).
         with connection.cursor() as cursor:
-            for model in (Academy, Recognition, Activity, Series, Session, Participant, Attendance):
+            for model in (
+                Academy,
+                Recognition,
+                Activity,
+                Series,
+                Series.participants.through,
+                Session,
+                Participant,
+                Attendance,
+            ):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     return NetworkSummary(
