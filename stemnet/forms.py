@@ -154,9 +154,32 @@ class SearchableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     template_name = "stemnet/widgets/searchable_checkboxes.html"
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["checkboxes_html"] = _multiple_input_html(context["widget"])
+        # Widget's context without ChoiceWidget's optgroups: those are needed only to
+        # write the list, and the list is written once for each name, attributes, choices
+        # and ticked values (a period page shows the same 285 municipalities every time).
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        key = (
+            type(self),
+            name,
+            tuple(sorted((k, repr(v)) for k, v in widget["attrs"].items())),
+            tuple((str(v), str(label)) for v, label in self.choices),
+            tuple(widget["value"]),
+        )
+        checkboxes = _checkboxes_written.get(key)
+        if checkboxes is None:
+            widget["optgroups"] = self.optgroups(name, widget["value"], widget["attrs"])
+            checkboxes = _multiple_input_html(widget)
+            if len(_checkboxes_written) >= 64:
+                _checkboxes_written.clear()
+            _checkboxes_written[key] = checkboxes
+        widget["checkboxes_html"] = checkboxes
         return context
+
+
+#: The lists SearchableCheckboxSelectMultiple wrote, by everything that goes into them
+#: (per process, at most 64: one per distinct set of ticked values in use).
+_checkboxes_written: dict[tuple, str] = {}
 
 
 def escape(value) -> str:

@@ -68,9 +68,12 @@ class ParametersForm(SafeInputMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority_refnis"].queryset = Municipality.objects.flemish().order_by(
-            "name", "refnis"
-        )
+        field = self.fields["priority_refnis"]
+        field.queryset = Municipality.objects.flemish().order_by("name", "refnis")
+        # The checkboxes need only code and name (no model instance for each of them);
+        # the field still checks what is posted against the queryset.
+        # A callable: read when the list is written, not when a posted form is checked.
+        field.widget.choices = lambda: field.queryset.values_list("refnis", "name")
 
     @classmethod
     def initial_for(cls, period) -> dict:

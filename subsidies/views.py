@@ -28,7 +28,7 @@ from .selectors import (
     exclusions_of,
     letters_for_user,
     letters_progress,
-    period_reports,
+    period_reports_page,
     periods,
     run_is_stale,
     run_totals,
@@ -95,8 +95,7 @@ def period_detail(request, code):
             else:
                 messages.success(request, _("Parameters bewaard."))
                 return redirect(period)
-    recognised = period_reports(period)
-    reports = Paginator(recognised, 50).get_page(request.GET.get("rapporten"))
+    reports, submitted = period_reports_page(period, request.GET.get("rapporten"))
     return render(
         request,
         "subsidies/period_detail.html",
@@ -105,7 +104,7 @@ def period_detail(request, code):
             "form": form,
             "reason_form": ReasonForm(),
             "reports": reports,
-            "submitted_count": recognised.filter(report_submitted_at__isnull=False).count(),
+            "submitted_count": submitted,
             "exclusions": exclusions_of(period),
             "holidays_missing": not has_school_holidays(
                 period.reporting_period.start_date, period.reporting_period.end_date
