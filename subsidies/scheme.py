@@ -115,8 +115,15 @@ class _Scaled:
     def weight(self, g: str) -> int:
         return self.weights.get(g, self.w_scale)
 
-    def points(self, minutes: Mapping[str, int]) -> int:
-        return _points_rule(minutes, self.weight, self.b_scale, self.bonus_step, self.bonus_cap)[2]
+    def points_of_weighted(self, weighted: Mapping[str, int]) -> int:
+        """The points from K(a,g) × w(g) already worked out in this scale (the split over
+        municipalities needs those too): the rule with every weight 1. A municipality
+        counts as reached alike, since K × w > 0 exactly when K > 0 (w ≥ 1)."""
+        return _points_rule(weighted, _unit, self.b_scale, self.bonus_step, self.bonus_cap)[2]
+
+
+def _unit(_g: str) -> int:
+    return 1
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,7 @@ def calculate(rows: Iterable[tuple[int, str, int]], params: Parameters) -> Outco
 
     scaled = _Scaled.of(params)
     weight = {a: {g: m * scaled.weight(g) for g, m in minutes[a].items()} for a in qualifying}
-    points = {a: scaled.points(minutes[a]) for a in qualifying}
+    points = {a: scaled.points_of_weighted(weight[a]) for a in qualifying}
 
     caps: dict[int, int | None] = {}
     rate = None if params.rate_cap_cents is None else Fraction(params.rate_cap_cents)
@@ -273,12 +280,13 @@ def calculate(rows: Iterable[tuple[int, str, int]], params: Parameters) -> Outco
         target = min(params.budget_cents, sum(caps.values()))
     amounts = _largest_remainder(exact, denominator, target, limit=caps)
 
+    points_scale = scaled.points_scale
     awards = [
         Award(
             academy_id=a,
             child_minutes=total_minutes[a],
             points_numerator=points[a],
-            points_scale=scaled.points_scale,
+            points_scale=points_scale,
             cap_cents=caps[a],
             exact_numerator=exact[a],
             exact_denominator=denominator,

@@ -250,7 +250,7 @@ def parameters_of(period: Period, overrides: dict | None = None) -> scheme.Param
     )
 
 
-def _params_json(params: scheme.Parameters) -> dict:
+def params_json(params: scheme.Parameters) -> dict:
     return {
         "budget_cents": params.budget_cents,
         "rate_cap_cents": None if params.rate_cap_cents is None else str(params.rate_cap_cents),
@@ -264,7 +264,7 @@ def _params_json(params: scheme.Parameters) -> dict:
 
 def parameters_changed_since(period: Period, run: CalculationRun) -> bool:
     """Whether the period's parameters differ from those the run was computed with."""
-    current = _params_json(parameters_of(period))
+    current = params_json(parameters_of(period))
     return any(run.parameters.get(key) != value for key, value in current.items())
 
 
@@ -295,7 +295,7 @@ def input_rows(period: Period, kag=None) -> list[tuple[int, str, int]]:
 
 
 def fingerprint(rows, params: scheme.Parameters) -> str:
-    payload = json.dumps([sorted(rows), _params_json(params)], separators=(",", ":"))
+    payload = json.dumps([sorted(rows), params_json(params)], separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -424,7 +424,7 @@ def _execute_locked(run_id: int) -> CalculationRun | None:
             run.progress = 100
             run.finished_at = timezone.now()
             run.parameters = {
-                **_params_json(params),
+                **params_json(params),
                 "seconds": round(time.perf_counter() - started, 3),
                 "rows": len(rows),
             }

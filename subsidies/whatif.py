@@ -12,6 +12,7 @@ on every answer, and the distribution is ``scheme.calculate``: the calculation's
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
@@ -50,15 +51,35 @@ def snapshot_key(period) -> str:
     return f"whatif:kag:v{CACHE_FORMAT}:{period.pk}:{_digest(version)}"
 
 
+#: What this process read last, by cache key: (monotonic expiry, value). Every answer of
+#: the live what-if needs the same snapshot and current amounts; read from the shared
+#: cache they would be unpickled (thousands of tuples) on every parameter change.
+_memory: dict[str, tuple[float, object]] = {}
+_MEMORY_SIZE = 8
+
+
+def _remembered(key: str, compute):
+    """The value under ``key``: from this process's memory, else from the shared cache,
+    else computed and kept in both, never longer than ``SNAPSHOT_SECONDS``. The keys carry
+    the data version, so a value is never read back for other data."""
+    now = time.monotonic()
+    kept = _memory.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SNAPSHOT_SECONDS)
+    if len(_memory) >= _MEMORY_SIZE:
+        _memory.clear()
+    _memory[key] = (now + SNAPSHOT_SECONDS, value)
+    return value
+
+
 def kind_hours_snapshot(period, key: str | None = None) -> list[tuple[int, str, int]]:
     """The period's K(a, g) rows (academy, REFNIS, child-minutes), from the cache when the
     period's data have not changed since they were read."""
-    key = key or snapshot_key(period)
-    rows = cache.get(key)
-    if rows is None:
-        rows = services.kind_hours_rows(period)
-        cache.set(key, rows, SNAPSHOT_SECONDS)
-    return rows
+    return _remembered(key or snapshot_key(period), lambda: services.kind_hours_rows(period))
 
 
 #: What the comparison needs of a distribution: academy id -> (cents, child-minutes).
@@ -72,20 +93,21 @@ def amounts_of(outcome: scheme.Outcome) -> Amounts:
 def simulate(period, overrides: dict) -> tuple[Amounts, scheme.Outcome]:
     """The amounts with the period's stored parameters and the distribution with
     ``overrides``, both from one snapshot and through the calculation's own scheme. The
-    stored parameters' amounts are cached with the snapshot (keyed by them too): one
-    change of a parameter computes one distribution."""
+    stored parameters' amounts are kept with the snapshot (keyed by the academies the
+    exclusion rule leaves out and the parameters too): one change of a parameter computes
+    one distribution."""
     key = snapshot_key(period)
-    rows = services.input_rows(period, kag=kind_hours_snapshot(period, key))
+    excluded = services.excluded_academies(period)
+    rows = [row for row in kind_hours_snapshot(period, key) if row[0] not in excluded]
     stored = services.parameters_of(period)
-    proposed_params = services.parameters_of(period, overrides)
-    current_key = f"{key}:current:{services.fingerprint(rows, stored)}"
-    current = cache.get(current_key)
-    if current is None or proposed_params == stored:
+    proposed_params = services.parameters_of(
+        period, {"priority": sorted(stored.priority_weights), **overrides}
+    )
+    if proposed_params == stored:
         outcome = scheme.calculate(rows, stored)
-        current = amounts_of(outcome)
-        cache.set(current_key, current, SNAPSHOT_SECONDS)
-        if proposed_params == stored:
-            return current, outcome
+        return amounts_of(outcome), outcome
+    current_key = f"{key}:current:{_digest((sorted(excluded), services.params_json(stored)))}"
+    current = _remembered(current_key, lambda: amounts_of(scheme.calculate(rows, stored)))
     return current, scheme.calculate(rows, proposed_params)
 
 

@@ -14,3 +14,12 @@ def reference_data(django_db_setup, django_db_blocker):
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _forget_what_if_memory():
+    """The live what-if keeps its snapshot in process memory next to the shared cache; the
+    tests' cache is rolled back with each test, so the memory goes with it."""
+    from subsidies import whatif
+
+    whatif._memory.clear()

@@ -48,7 +48,7 @@ def _setup(n: int) -> dict:
         period=period,
         status=RunStatus.SUCCEEDED,
         progress=100,
-        parameters=services._params_json(services.parameters_of(period)),
+        parameters=services.params_json(services.parameters_of(period)),
         total_cents=100_000 * n,
         unspent_cents=0,
     )
