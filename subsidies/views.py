@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from academies.selectors.organisation import academies_by_id
+from academies.selectors.organisation import academy_names
 from academies.selectors.periods import has_school_holidays
 from stemnet.decorators import staff_required
 from stemnet.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
@@ -183,7 +183,7 @@ def what_if(request, code):
     rows = whatif.compare(current, outcome)
     # Every academy, a page at a time: the summary and the chart cover them all.
     page = Paginator(rows, WHAT_IF_PAGE_SIZE).get_page(request.POST.get("wat_pagina"))
-    names = {pk: a.name for pk, a in academies_by_id(r.academy_id for r in page).items()}
+    names = academy_names(r.academy_id for r in page)
     municipalities = {g for a in outcome.awards for g in a.child_minutes_by_municipality}
     return render(
         request,

@@ -72,6 +72,11 @@ def academies_by_id(ids) -> dict:
     return Academy.objects.in_bulk(list(ids))
 
 
+def academy_names(ids) -> dict[int, str]:
+    """Academy id -> name, for lists that show no more of them."""
+    return dict(Academy.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
 def contact_name(academy) -> str:
     """Whom to address at the academy: its first admin who gave a name ("" when none did)."""
     for first, last in (
