@@ -1,4 +1,5 @@
-"""Figures that scan attendance, kept while the data they read stays the same.
+"""Figures that scan attendance (and other results dear to compute on every view: the
+coverage table, the catalogue's ordered ids), kept while the data they read stays the same.
 
 ``remember(name, fingerprint, compute)`` returns what ``compute()`` returned for the same
 name and ``fingerprint()`` during the last ``FIGURE_CACHE_SECONDS`` (the setting
