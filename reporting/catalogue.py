@@ -17,9 +17,11 @@ from django.db.models import Prefetch, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from academies.models import Activity, ActivityFormat, Series, Session, StemDomain
+from academies.models import Academy, Activity, ActivityFormat, Series, Session, StemDomain
 from academies.selectors.recognition import recognised_academies
 from stemnet.models import Municipality, PostalCode
+
+from . import figure_cache
 
 
 @dataclass(frozen=True)
@@ -201,9 +203,29 @@ def search_page(search: Search, places: Places, number, *, per_page: int = 20) -
     query (ids and sort keys only), then only its activities are read with their academy
     and series."""
     activities = search_activities(search, places)
-    page = Paginator(activities.values_list("pk", flat=True), per_page).get_page(number)
+    page = Paginator(_ordered_ids(search, activities), per_page).get_page(number)
     page.object_list = list(activities.filter(pk__in=list(page.object_list)))
     return page
+
+
+def _ordered_ids(search: Search, activities):
+    """The ids of the search's activities in the page order. The unfiltered search (the
+    catalogue's landing page, every visitor's first view) lists all public activities:
+    sorting them by title and academy name and counting them took two thirds of the page
+    at ten times the network, so its ids are kept while the rows they come from keep
+    their fingerprint (``figure_cache.data_version``: the services of activities,
+    academies and recognitions write an audit row, an insert raises a highest id) and the
+    day stays the same (recognitions start and end by the day). A filtered search is
+    narrower and not kept (free text would fill the cache). The page's activities are
+    still read through the search's filters, so kept ids never show a hidden one."""
+    ids = activities.values_list("pk", flat=True)
+    if not search.is_empty:
+        return ids  # the paginator counts and cuts the page in SQL
+
+    def fingerprint():
+        return (timezone.localdate(), figure_cache.data_version(Academy))
+
+    return figure_cache.remember("catalogue-ids", fingerprint, lambda: list(ids))
 
 
 def _with_series(**where):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext_lazy
 
 from academies.kind_hours import (
     as_kind_hours,
@@ -198,27 +199,33 @@ def approved_amounts(span: Span, refnis=None) -> dict[str, int]:
 def attendance_figures(span: Span, refnis=None) -> tuple[dict, dict, dict]:
     """What coverage reads from attendance: reach per municipality (of ``refnis``, or all),
     unique children per postal code of residence, and the previous period's child-minutes
-    per municipality. Kept while the data keeps its fingerprint (``figure_cache``)."""
+    per municipality."""
     previous = span.previous
-
-    def compute():
-        return (
-            reach_by_municipality(span.start, span.end, municipality_ids=refnis),
-            children_by_residence_postal_code(span.start, span.end),
-            child_minutes_by_municipality(previous.start, previous.end),
-        )
-
-    def fingerprint():
-        return (span.code, refnis, figure_cache.data_version())
-
-    return figure_cache.remember("coverage", fingerprint, compute)
+    return (
+        reach_by_municipality(span.start, span.end, municipality_ids=refnis),
+        children_by_residence_postal_code(span.start, span.end),
+        child_minutes_by_municipality(previous.start, previous.end),
+    )
 
 
 def coverage(span: Span, refnis=None) -> Coverage:
-    """Coverage of the given municipalities (REFNIS codes; None: all of Flanders)."""
-    municipalities = Municipality.objects.flemish().select_related("province").order_by("name")
+    """Coverage of the given municipalities (REFNIS codes; None: all of Flanders), kept
+    while the data it reads keeps its fingerprint (``figure_cache``): building it costs
+    some ten milliseconds even when the attendance scans are cached, on every page view.
+    The award lines and requests are in the fingerprint too (their services also write an
+    audit row); the municipalities are reference data, seen when the figures expire."""
     if refnis is not None:
         refnis = sorted(set(refnis))
+
+    def fingerprint():
+        return (span.code, refnis, figure_cache.data_version(AwardLine, MunicipalRequest))
+
+    return figure_cache.remember("coverage", fingerprint, lambda: _build(span, refnis))
+
+
+def _build(span: Span, refnis) -> Coverage:
+    municipalities = Municipality.objects.flemish().select_related("province").order_by("name")
+    if refnis is not None:
         municipalities = municipalities.filter(refnis__in=refnis)
     rows = [
         MunicipalityRow(
@@ -434,20 +441,21 @@ class MapArea:
     value_text: str = ""
 
 
+_UNITS = {
+    "kind_hours": pgettext_lazy("unit", "KIND-uren"),
+    "children": pgettext_lazy("unit", "kinderen"),
+    "white_spots": pgettext_lazy("unit", "witte vlekken"),
+}
+
+
 def format_measure(measure: str, value: float) -> str:
-    """A measure's value as the page shows it (Belgian notation, with its unit)."""
+    """A measure's value as the page shows it (Belgian notation, with its unit); called
+    for every area of the map, so only its own unit is translated."""
     from django.utils.formats import number_format
-    from django.utils.translation import pgettext
 
     if measure == "awarded":
         return "EUR " + number_format(value, 2, force_grouping=True)
-    text = number_format(round(value), 0, force_grouping=True)
-    unit = {
-        "kind_hours": pgettext("unit", "KIND-uren"),
-        "children": pgettext("unit", "kinderen"),
-        "white_spots": pgettext("unit", "witte vlekken"),
-    }[measure]
-    return f"{text} {unit}"
+    return f"{number_format(round(value), 0, force_grouping=True)} {_UNITS[measure]}"
 
 
 def map_areas_for(base, cov: Coverage, measure: str, names: dict[str, str]):

@@ -1,4 +1,5 @@
-"""Figures that scan attendance, kept while the data they read stays the same.
+"""Figures that scan attendance (and other results dear to compute on every view: the
+coverage table, the catalogue's ordered ids), kept while the data they read stays the same.
 
 ``remember(name, fingerprint, compute)`` returns what ``compute()`` returned for the same
 name and ``fingerprint()`` during the last ``FIGURE_CACHE_SECONDS`` (the setting
@@ -37,11 +38,12 @@ def remember(name: str, fingerprint, compute, *, refresh: bool = False):
     return value
 
 
-def data_version() -> tuple:
+def data_version(*also) -> tuple:
     """The fingerprint of the kept figures: ``kind_hours.change_stamp`` (the highest id of
-    the audit trail and of the KIND-uren tables) with the other tables the figures read.
+    the audit trail and of the KIND-uren tables) with the other tables the figures read
+    (and the models ``also`` that one caller's figures read besides).
     Index lookups only, whatever the size of the network; it used to be sums over every
     session and counts of every participant (tens of milliseconds at ten times the
     network, on every request). Not seen: an update or delete made outside a service (the
     admin, a shell): it shows when the figures expire."""
-    return kind_hours.change_stamp(*_ALSO_READ)
+    return kind_hours.change_stamp(*_ALSO_READ, *also)

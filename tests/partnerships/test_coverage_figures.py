@@ -318,3 +318,24 @@ def test_the_flanders_table_shows_fifty_municipalities_a_page_in_the_chosen_orde
     last = client.get(url, {**query, "pagina": "6"})
     shown = [r.refnis for r in last.context["page"]]
     assert shown == [r.refnis for r in rows[250:]]
+
+
+def test_a_repeated_flanders_page_reads_its_table_from_the_figure_cache(
+    region_and_period, client, django_assert_max_num_queries
+):
+    """The whole table of 285 municipalities is kept (reporting.figure_cache): a repeated
+    page only takes the fingerprint, and a request withdrawn through its service shows at
+    once (the fingerprint sees the audit row)."""
+    from partnerships import services
+
+    staff = make_staff()
+    client.force_login(staff)
+    url = reverse("reporting:coverage_flanders")
+    query = {"periode": "2026-1", "toon": "vragen"}
+    assert [r.refnis for r in client.get(url, query).context["rows"]] == ["43005"]
+    # session, user, staff and MFA checks, fingerprint, cache, map state, period choices
+    with django_assert_max_num_queries(8):
+        again = client.get(url, query)
+    assert [r.refnis for r in again.context["rows"]] == ["43005"]
+    services.withdraw_request(actor=staff, request=MunicipalRequest.objects.get())
+    assert client.get(url, query).context["rows"] == []

@@ -152,7 +152,9 @@ def test_catalogue_pages_render_in_a_constant_number_of_queries(
         _activity(offer["code"].academy, f"Extra {i}", "23096" if i % 2 else "23088")
         _activity(academy, f"Gent {i}", "44021")
     assert count(search, {"waar": "1804", "leeftijd": "8"}) == few
-    assert count(search) == few - 1  # no postal-code lookup without a place
+    count(search)  # the unfiltered search keeps its ordered ids (reporting.figure_cache)
+    # no postal-code lookup, the ids and their count kept; their fingerprint and cache read
+    assert count(search) == few - 3 + 2
     assert count(reverse("reporting:catalogue_academy", args=[academy.pk])) == few_academy
     assert count(reverse("reporting:catalogue_activity", args=[offer["robots"].pk])) == few_activity
     with django_assert_num_queries(few_academy):
@@ -170,3 +172,32 @@ def test_the_province_filter_leaves_out_other_provinces(client, offer):
     assert _found(client, provincie="40000") == {"Robots bouwen", "Proefjes"}
     assert _found(client, provincie="20001") == {"Scratch", "Drones"}
     assert _found(client, provincie="40000", leeftijd="13") == {"Proefjes"}
+
+
+def test_the_unfiltered_catalogue_keeps_its_ids_until_the_activities_change(
+    client, offer, settings
+):
+    """The landing page's ordered ids are kept (reporting.figure_cache): the same pages as
+    computed afresh, and an activity hidden through its service or a new recognition
+    shows at the next request."""
+    from academies.services.activities import update_activity
+    from tests.factories import make_admin
+
+    def titles(**query):
+        response = client.get(reverse("reporting:catalogue"), query)
+        assert response.status_code == 200
+        return response.context["page"].paginator.count, [a.title for a in response.context["page"]]
+
+    for i in range(25):  # two pages
+        _activity(offer["code"].academy, f"Extra {i:02d}", "23096")
+    kept = [titles(), titles(), titles(pagina="2")]
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert kept == [titles(), titles(), titles(pagina="2")]
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    robots = offer["robots"]
+    update_activity(actor=make_admin(robots.academy), activity=robots, is_public=False)
+    count, first = titles()
+    assert count == kept[0][0] - 1 and "Robots bouwen" not in first + titles(pagina="2")[1]
+    Recognition.objects.create(academy=offer["not_recognised"].academy, valid_from=date(2020, 1, 1))
+    count, first = titles()
+    assert count == kept[0][0] and "Niet erkend" in first + titles(pagina="2")[1]
