@@ -378,15 +378,8 @@ def breakdown_over_sessions(sessions) -> dict:
     its stored eligible children, and Flanders and recognition decided once per session
     rather than once per row. Identical while the stored counts are (``check_kind_hours``).
     One query."""
-    attendees = (
-        Attendance.objects.filter(session_id=OuterRef("pk"))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     rows = sessions.annotate(
-        attendees=Coalesce(Subquery(attendees, output_field=IntegerField()), Value(0)),
+        attendees=_attendees_count(),
         recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
         flemish=Case(
             When(municipality__region=FLEMISH_REGION, then=Value(1)),
@@ -397,8 +390,7 @@ def breakdown_over_sessions(sessions) -> dict:
     whole = F("counted_minutes") + F("school_minutes") + F("over_cap_minutes")
     ok = Q(flemish=1, recognised=True)
     counted = F("eligible_children")
-    # never below 0, also where attendance rows are gone and only the stored counts remain
-    outside_age = Greatest(F("attendees") - counted, Value(0))
+    outside_age = _outside_age(counted)
     counts = rows.aggregate(
         attendance=Sum("attendees"),
         outside=Sum(Case(When(flemish=0, then=whole * F("attendees")), default=0)),
@@ -416,22 +408,32 @@ def breakdown_over_sessions(sessions) -> dict:
 # --- Sessions ----------------------------------------------------------------------------
 
 
-def with_session_kind_hours(sessions):
-    """Annotate sessions with ``attendees``, ``eligible_attendees`` (age 5–18 that year),
-    ``recognised`` (the academy on that day), ``flemish``, ``outside_age`` and ``earned``:
-    the eligible child-minutes the session earns."""
-    # Age 5–18 in the session's year, written as bounds on the birth year.
-    eligible = Q(
-        attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE,
-        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE,
+def _attendees_count():
+    """Per outer session: its attendance rows (an index count; 0 when none)."""
+    rows = (
+        Attendance.objects.filter(session_id=OuterRef("pk"))
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def _outside_age(eligible):
+    """Attendees not aged 5–18: never below 0, also where attendance rows are gone (a
+    children-data erasure) and only the stored counts remain."""
+    return Greatest(F("attendees") - eligible, Value(0))
+
+
+def _with_session_figures(sessions):
+    """On sessions annotated with ``attendees`` and ``eligible_attendees``: ``recognised``,
+    ``flemish``, ``outside_age`` and ``earned``."""
     return sessions.annotate(
-        attendees=Count("attendances", distinct=True),
-        eligible_attendees=Count("attendances", filter=eligible, distinct=True),
         recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
         flemish=Q(municipality__region=FLEMISH_REGION),
     ).annotate(
-        outside_age=F("attendees") - F("eligible_attendees"),
+        outside_age=_outside_age(F("eligible_attendees")),
         earned=Case(
             When(
                 Q(recognised=True, municipality__region=FLEMISH_REGION),
@@ -443,8 +445,37 @@ def with_session_kind_hours(sessions):
     )
 
 
+def with_session_kind_hours(sessions):
+    """Annotate sessions with ``attendees``, ``eligible_attendees`` (age 5–18 that year),
+    ``recognised`` (the academy on that day), ``flemish``, ``outside_age`` and ``earned``:
+    the eligible child-minutes the session earns. Counted over attendance rows."""
+    # Age 5–18 in the session's year, written as bounds on the birth year.
+    eligible = Q(
+        attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE,
+        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE,
+    )
+    return _with_session_figures(
+        sessions.annotate(
+            attendees=Count("attendances", distinct=True),
+            eligible_attendees=Count("attendances", filter=eligible, distinct=True),
+        )
+    )
+
+
+def with_stored_session_kind_hours(sessions):
+    """The annotations of ``with_session_kind_hours`` from the stored counts: ``attendees``
+    an index count per session, ``eligible_attendees`` its stored eligible children. No
+    join of attendance and participants nor grouping of the sessions (a page of a period's
+    sessions), and the same figures as ``breakdown_over_sessions``, also for an erased
+    span (whose attendance rows are gone: 0 attendees, the kept eligible children)."""
+    return _with_session_figures(
+        sessions.annotate(attendees=_attendees_count(), eligible_attendees=F("eligible_children"))
+    )
+
+
 def sessions_losing_kind_hours() -> Q:
-    """On sessions annotated by ``with_session_kind_hours``: those that lose something."""
+    """On sessions annotated by ``with_session_kind_hours`` or
+    ``with_stored_session_kind_hours``: those that lose something."""
     return (
         Q(school_minutes__gt=0)
         | Q(over_cap_minutes__gt=0)

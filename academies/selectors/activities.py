@@ -68,8 +68,9 @@ def period_summary(academy, start: date, end: date, *, series=None) -> PeriodSum
 
 def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = False):
     """Sessions with their attendees, eligible-age attendees, whether the academy was
-    recognised that day, and the eligible child-minutes they earn (``earned``)."""
-    qs = kind_hours.with_session_kind_hours(
+    recognised that day, and the eligible child-minutes they earn (``earned``), from the
+    stored per-session counts: the figures of ``period_summary``."""
+    qs = kind_hours.with_stored_session_kind_hours(
         Session.objects.filter(academy=academy, date__gte=start, date__lte=end).select_related(
             "series__activity", "municipality"
         )
@@ -80,22 +81,25 @@ def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = F
 
 
 def period_sessions_page(
-    academy, start: date, end: date, number, *, with_losses: bool = False, per_page: int = 50
+    academy,
+    start: date,
+    end: date,
+    number,
+    *,
+    with_losses: bool = False,
+    per_page: int = 50,
+    count: int | None = None,
 ) -> Page:
-    """One page of ``sessions_in_period``. Without the loss filter the page is cut from the
-    plain sessions (an index count and a limit) and only its sessions are annotated, instead
-    of every session of the period being counted and sorted with its attendance."""
-    if with_losses:
-        sessions = sessions_in_period(academy, start, end, with_losses=True)
-        return Paginator(sessions, per_page).get_page(number)
-    ids = Session.objects.filter(academy=academy, date__gte=start, date__lte=end).order_by(
-        "date", "start_time", "id"
+    """One page of ``sessions_in_period``: a count and one query for the page (each
+    session's figures are a lookup of its stored counts, made for the page's rows only).
+    ``count``: the number of sessions of the period when the caller knows it already (the
+    summary counts them), saving the paginator's count; not with the loss filter."""
+    paginator = Paginator(
+        sessions_in_period(academy, start, end, with_losses=with_losses), per_page
     )
-    page = Paginator(ids.values_list("pk", flat=True), per_page).get_page(number)
-    page.object_list = list(
-        sessions_in_period(academy, start, end).filter(pk__in=list(page.object_list))
-    )
-    return page
+    if count is not None and not with_losses:
+        paginator.count = count  # a cached_property: the known count instead of a query
+    return paginator.get_page(number)
 
 
 def series_with_activity(academy):

@@ -1,11 +1,12 @@
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from ..kind_hours import as_kind_hours
 
@@ -16,6 +17,13 @@ register = template.Library()
 # include per cell: the grid, a toggled cell and the "Iedereen aanwezig" column all use it.
 # What a column's cells share is worked out (and escaped) once per column; per cell only
 # the participant's id and escaped reference are filled in.
+
+
+def _url_around_id(viewname: str, *args) -> tuple[str, str]:
+    """The URL of ``viewname`` with ``args`` and a last id, escaped and split around that
+    id: ``head + str(id) + tail`` is the URL of any id, one reverse() for many links."""
+    head, tail = reverse(viewname, args=[*args, 0]).rsplit("/0/", 1)
+    return escape(head) + "/", "/" + escape(tail)
 
 
 class _Column:
@@ -33,11 +41,8 @@ class _Column:
                 gettext("Vergrendeld: de periode is ingediend of afgesloten")
             )
         else:
-            # The toggle URL of participant 0, split around that id: a reverse() per
-            # cell would cost more than the rest of the cell.
-            url = reverse("academies:attendance_toggle", args=[academy_id, session.pk, 0])
-            head, tail = url.rsplit("/0/", 1)
-            self.url = (escape(head) + "/", "/" + escape(tail))
+            # a reverse() per cell would cost more than the rest of the cell
+            self.url = _url_around_id("academies:attendance_toggle", academy_id, session.pk)
 
     def cell(self, participant_id: int, ref: str, present: bool, *, error="", oob=False) -> str:
         """The cell's HTML; ``ref`` and ``error`` already escaped."""
@@ -109,3 +114,50 @@ def clock(moment) -> str:
     from ..eligibility import clock as as_clock
 
     return as_clock(moment) if moment else ""
+
+
+# --- The period page's sessions ---------------------------------------------------------
+# One row per session of the page (50): written here once, in Python, instead of a template
+# row with an include per session for what it loses.
+
+
+def _losses(s) -> str:
+    """The badges naming what a session (annotated by ``sessions_in_period``) loses."""
+    badges = []
+    if not s.flemish:
+        badges.append(gettext("buiten Vlaanderen"))
+    if not s.recognised:
+        badges.append(gettext("academie niet erkend op die dag"))
+    if s.school_minutes:
+        badges.append(gettext("%(m)s min tijdens de schooluren") % {"m": s.school_minutes})
+    if s.over_cap_minutes:
+        badges.append(gettext("%(m)s min boven het maximum van 8 uur") % {"m": s.over_cap_minutes})
+    spans = "".join(f'<span class="badge warn">{escape(text)}</span> ' for text in badges)
+    if n := s.outside_age:
+        text = ngettext("%(n)s kind buiten 5–18 jaar", "%(n)s kinderen buiten 5–18 jaar", n)
+        spans += f'<span class="badge warn">{escape(text % {"n": n})}</span>'
+    return spans
+
+
+@register.simple_tag
+def period_session_rows(academy, sessions) -> str:
+    """The rows of the period page's session table: date, hours, the series (a link),
+    municipality, counted minutes, attendees, eligible ones, KIND-uren and what is lost."""
+    series_url = _url_around_id("academies:series", academy.pk)
+    rows = []
+    for s in sessions:
+        activity = s.series.activity
+        cells = (
+            f'<td class="nowrap">{escape(date_format(s.date, "D d-m-Y"))}</td>'
+            f'<td class="nowrap">{clock(s.start_time)}–{clock(s.end_time)}</td>'
+            f'<td><a href="{series_url[0]}{s.series_id}{series_url[1]}">'
+            f"{escape(activity.title)} – {escape(s.series.code)}</a></td>"
+            f"<td>{escape(s.municipality.name)}</td>"
+            f'<td class="num">{s.counted_minutes}</td>'
+            f'<td class="num">{s.attendees}</td>'
+            f'<td class="num">{s.eligible_attendees}</td>'
+            f'<td class="num">{floatformat(kind_uren(s.earned), 2)}</td>'
+            f"\n      <td>{_losses(s)}</td>"
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value in it is escaped or a number)
