@@ -57,11 +57,11 @@ def period_summary(academy, start: date, end: date, *, series=None) -> PeriodSum
     of that series' sessions only."""
     scope = {"series": series} if series is not None else {}
     sessions = Session.objects.filter(academy=academy, date__gte=start, date__lte=end, **scope)
-    figures = kind_hours.breakdown_over_sessions(sessions)
+    count, figures = kind_hours.count_and_breakdown_over_sessions(sessions)
     return PeriodSummary(
         eligible=figures["eligible"],
         lost=figures["lost"],
-        sessions=sessions.count(),
+        sessions=count,
         attendance=figures["attendance"],
     )
 
