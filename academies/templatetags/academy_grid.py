@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import template
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import floatformat, urlencode
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -82,24 +82,104 @@ def attendance_cell(academy, session, participant, present, locked, error=None, 
     return mark_safe(cell)  # noqa: S308 (every value in it is escaped or a number)
 
 
+def _grid_links(context) -> dict:
+    """What every column head and row of one grid's links share, worked out once per
+    render: the URLs split around their last id (see ``_url_around_id``)."""
+    links = context.render_context.get("attendance_links")
+    if links is None:
+        academy_id = context["academy"].pk
+        links = {
+            "session_edit": _url_around_id("academies:session_edit", academy_id),
+            "all_present": _url_around_id("academies:session_all_present", academy_id),
+        }
+        if "series" in context:
+            series_id = context["series"].pk
+            links["participant_edit"] = _url_around_id("academies:participant_edit", academy_id)
+            links["unenrol"] = _url_around_id(
+                "academies:participant_unenrol", academy_id, series_id
+            )
+        context.render_context["attendance_links"] = links
+    return links
+
+
+def _with_id(url: tuple[str, str], pk: int) -> str:
+    return f"{url[0]}{pk}{url[1]}"
+
+
 @register.simple_tag(takes_context=True)
-def attendance_cells(context, participant):
-    """The cells of one participant's row of the grid: one per session of ``sessions``,
-    present when in ``present``, read-only when in ``locked_sessions``."""
-    columns = context.render_context.get("attendance_columns")
-    if columns is None:
-        academy_id, locked = context["academy"].pk, context["locked_sessions"]
-        columns = [_Column(academy_id, s, s.pk in locked) for s in context["sessions"]]
-        context.render_context["attendance_columns"] = columns
-    present, pk, ref = context["present"], participant.pk, escape(participant.ref)
-    cells = "".join(c.cell(pk, ref, (c.session_id, pk) in present) for c in columns)
-    return mark_safe(cells)  # noqa: S308 (every value in it is escaped or a number)
+def session_head(context, session):
+    """A session's column head: its day and hours; while it can change (``can_edit``, not
+    in ``locked_sessions``) a link to edit it and the "Iedereen aanwezig" button; then
+    ``head_message`` if any (an alert when ``head_error``)."""
+    locked = session.pk in context.get("locked_sessions", ())
+    editable = context.get("can_edit") and not locked
+    day = escape(date_format(session.date, "D d/m"))
+    parts = [
+        f'<th scope="col" id="session-head-{session.pk}"',
+        ' class="locked">' if locked else ">",
+    ]
+    if editable:
+        links = _grid_links(context)
+        parts.append(
+            f'<a href="{_with_id(links["session_edit"], session.pk)}">{day}'
+            f'<span class="visually-hidden"> {escape(gettext("bewerken"))}</span></a>'
+        )
+    else:
+        parts.append(day)
+    parts.append(f"<br><small>{clock(session.start_time)}–{clock(session.end_time)}</small>")
+    if editable:
+        parts.append(
+            '<br><button type="button" class="all-present" '
+            f'hx-post="{_with_id(links["all_present"], session.pk)}" '
+            'hx-target="closest th" hx-swap="outerHTML">'
+            f'{escape(gettext("Iedereen aanwezig"))}<span class="visually-hidden"> '
+            f"{escape(date_format(session.date, 'd-m-Y'))}</span></button>"
+        )
+    if message := context.get("head_message"):
+        error = context.get("head_error")
+        parts.append(
+            f'<span class="{"errorlist" if error else "helptext"}" '
+            f'role="{"alert" if error else "status"}">{escape(message)}</span>'
+        )
+    parts.append("</th>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value in it is escaped or a number)
 
 
-@register.simple_tag
-def is_locked(locked_sessions: set, session) -> bool:
-    """Whether the session lies in a closed or submitted period (its cells are read-only)."""
-    return session.pk in locked_sessions
+@register.simple_tag(takes_context=True)
+def attendance_rows(context):
+    """The grid's rows, one per participant of ``participants``: the reference and birth
+    year, a cell per session of ``sessions`` (present when in ``present``, read-only when
+    in ``locked_sessions``), and while the series can change (``can_edit``, not
+    ``series_locked``) the links to edit the participant and take them out of it."""
+    academy_id, locked = context["academy"].pk, context["locked_sessions"]
+    columns = [_Column(academy_id, s, s.pk in locked) for s in context["sessions"]]
+    present = context["present"]
+    actions = None
+    if context.get("can_edit") and not context.get("series_locked"):
+        links = _grid_links(context)
+        back = "?terug=" + escape(urlencode(context["request"].path))
+        actions = (
+            links["participant_edit"],
+            back,
+            links["unenrol"],
+            escape(gettext("bewerken")),
+            escape(gettext("uitschrijven")),
+        )
+    rows = []
+    for p in context["participants"]:
+        pk, ref = p.pk, escape(p.ref)
+        cells = "".join(c.cell(pk, ref, (c.session_id, pk) in present) for c in columns)
+        row = f'<tr><th scope="row">{ref} <small>({p.birth_year})</small></th>\n{cells}'
+        if actions:
+            edit, back, unenrol, edit_text, unenrol_text = actions
+            row += (
+                f'<td class="actions"><a href="{_with_id(edit, pk)}{back}">{edit_text}'
+                f'<span class="visually-hidden"> {ref}</span></a> · '
+                f'<a href="{_with_id(unenrol, pk)}">{unenrol_text}'
+                f'<span class="visually-hidden"> {ref}</span></a></td>'
+            )
+        rows.append(row + "</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value in it is escaped or a number)
 
 
 @register.filter
