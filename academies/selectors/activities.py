@@ -1,7 +1,7 @@
 """Reads for activities, series, sessions and each academy's KIND-uren per period."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -80,6 +80,37 @@ def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = F
     return qs
 
 
+@dataclass(frozen=True)
+class SessionRow:
+    """One session of the period page's list: what its row shows, read as plain values
+    (no model instances for the session, its series, activity and municipality)."""
+
+    pk: int
+    date: date
+    start_time: time
+    end_time: time
+    series_id: int
+    series_code: str
+    activity_title: str
+    municipality_name: str
+    counted_minutes: int
+    school_minutes: int
+    over_cap_minutes: int
+    attendees: int
+    eligible_attendees: int
+    outside_age: int
+    earned: int
+    recognised: bool
+    flemish: bool
+
+
+_ROW_FIELDS = {
+    "series_code": "series__code",
+    "activity_title": "series__activity__title",
+    "municipality_name": "municipality__name",
+}
+
+
 def period_sessions_page(
     academy,
     start: date,
@@ -90,16 +121,24 @@ def period_sessions_page(
     per_page: int = 50,
     count: int | None = None,
 ) -> Page:
-    """One page of ``sessions_in_period``: a count and one query for the page (each
-    session's figures are a lookup of its stored counts, made for the page's rows only).
-    ``count``: the number of sessions of the period when the caller knows it already (the
-    summary counts them), saving the paginator's count; not with the loss filter."""
-    paginator = Paginator(
-        sessions_in_period(academy, start, end, with_losses=with_losses), per_page
+    """One page of ``sessions_in_period`` as :class:`SessionRow`: a count and one query for
+    the page (each session's figures are a lookup of its stored counts, made for the
+    page's rows only). ``count``: the number of sessions of the period when the caller
+    knows it already (the summary counts them), saving the paginator's count; not with
+    the loss filter."""
+    names = [f.name for f in fields(SessionRow)]
+    rows = sessions_in_period(academy, start, end, with_losses=with_losses).values(
+        *(_ROW_FIELDS.get(name, name) for name in names)
     )
+    paginator = Paginator(rows, per_page)
     if count is not None and not with_losses:
         paginator.count = count  # a cached_property: the known count instead of a query
-    return paginator.get_page(number)
+    page = paginator.get_page(number)
+    page.object_list = [
+        SessionRow(*(row[_ROW_FIELDS.get(name, name)] for name in names))
+        for row in page.object_list
+    ]
+    return page
 
 
 def series_with_activity(academy):

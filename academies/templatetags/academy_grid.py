@@ -202,7 +202,7 @@ def clock(moment) -> str:
 
 
 def _losses(s) -> str:
-    """The badges naming what a session (annotated by ``sessions_in_period``) loses."""
+    """The badges naming what a session (a ``SessionRow`` of the period page) loses."""
     badges = []
     if not s.flemish:
         badges.append(gettext("buiten Vlaanderen"))
@@ -226,13 +226,12 @@ def period_session_rows(academy, sessions) -> str:
     series_url = _url_around_id("academies:series", academy.pk)
     rows = []
     for s in sessions:
-        activity = s.series.activity
         cells = (
             f'<td class="nowrap">{escape(date_format(s.date, "D d-m-Y"))}</td>'
             f'<td class="nowrap">{clock(s.start_time)}–{clock(s.end_time)}</td>'
             f'<td><a href="{series_url[0]}{s.series_id}{series_url[1]}">'
-            f"{escape(activity.title)} – {escape(s.series.code)}</a></td>"
-            f"<td>{escape(s.municipality.name)}</td>"
+            f"{escape(s.activity_title)} – {escape(s.series_code)}</a></td>"
+            f"<td>{escape(s.municipality_name)}</td>"
             f'<td class="num">{s.counted_minutes}</td>'
             f'<td class="num">{s.attendees}</td>'
             f'<td class="num">{s.eligible_attendees}</td>'
