@@ -378,60 +378,96 @@ def breakdown_over_sessions(sessions) -> dict:
     its stored eligible children, and Flanders and recognition decided once per session
     rather than once per row. Identical while the stored counts are (``check_kind_hours``).
     One query."""
-    attendees = (
-        Attendance.objects.filter(session_id=OuterRef("pk"))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    return _breakdown_of(_sums_over_sessions(sessions))
+
+
+def count_and_breakdown_over_sessions(sessions) -> tuple[int, dict]:
+    """The number of ``sessions`` and their ``breakdown_over_sessions``, in its one query."""
+    sums = _sums_over_sessions(sessions)
+    return sums["sessions"], _breakdown_of(sums)
+
+
+def _sums_over_sessions(sessions) -> dict:
+    """What ``_breakdown_of`` reads, summed over ``sessions``, and their number.
+
+    The per-session values come from the ORM (the sessions' own filters, the attendee
+    count, recognition on the day, Flanders); the sums over them are written out in SQL:
+    built as an ORM aggregate over those annotations, the query took Django several
+    milliseconds to compile, more than the database took to answer it (a member's home,
+    period and series pages each show it). Every lost child-minute by the first reason
+    that applies, in ``breakdown``'s order; never below 0 outside 5–18, also where
+    attendance rows are gone (an erasure) and only the stored counts remain."""
     rows = sessions.annotate(
-        attendees=Coalesce(Subquery(attendees, output_field=IntegerField()), Value(0)),
+        attendees=_attendees_count(),
         recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
         flemish=Case(
             When(municipality__region=FLEMISH_REGION, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         ),
+    ).values(
+        "counted_minutes",
+        "school_minutes",
+        "over_cap_minutes",
+        "eligible_children",
+        "attendees",
+        "recognised",
+        "flemish",
     )
-    whole = F("counted_minutes") + F("school_minutes") + F("over_cap_minutes")
-    ok = Q(flemish=1, recognised=True)
-    counted = F("eligible_children")
-    # never below 0, also where attendance rows are gone and only the stored counts remain
-    outside_age = Greatest(F("attendees") - counted, Value(0))
-    counts = rows.aggregate(
-        attendance=Sum("attendees"),
-        outside=Sum(Case(When(flemish=0, then=whole * F("attendees")), default=0)),
-        unrecognised=Sum(
-            Case(When(flemish=1, recognised=False, then=whole * F("attendees")), default=0)
+    inner, params = rows.order_by().query.sql_with_params()
+    whole = "(counted_minutes + school_minutes + over_cap_minutes)"
+    counts = "flemish = 1 AND recognised"
+    outside_age = (
+        "CASE WHEN attendees > eligible_children THEN attendees - eligible_children ELSE 0 END"
+    )
+    sums = {
+        "sessions": "COUNT(*)",
+        "attendance": "SUM(attendees)",
+        "outside": f"SUM(CASE WHEN flemish = 0 THEN {whole} * attendees ELSE 0 END)",
+        "unrecognised": (
+            f"SUM(CASE WHEN flemish = 1 AND NOT recognised THEN {whole} * attendees ELSE 0 END)"
         ),
-        lost_age=Sum(Case(When(ok, then=whole * outside_age), default=0)),
-        school=Sum(Case(When(ok, then=F("school_minutes") * counted), default=0)),
-        over=Sum(Case(When(ok, then=F("over_cap_minutes") * counted), default=0)),
-        eligible=Sum(Case(When(ok, then=F("counted_minutes") * counted), default=0)),
-    )
-    return _breakdown_of(counts)
+        "lost_age": f"SUM(CASE WHEN {counts} THEN {whole} * ({outside_age}) ELSE 0 END)",
+        "school": f"SUM(CASE WHEN {counts} THEN school_minutes * eligible_children ELSE 0 END)",
+        "over": f"SUM(CASE WHEN {counts} THEN over_cap_minutes * eligible_children ELSE 0 END)",
+        "eligible": f"SUM(CASE WHEN {counts} THEN counted_minutes * eligible_children ELSE 0 END)",
+    }
+    sql = f"SELECT {', '.join(sums.values())} FROM ({inner}) AS per_session"  # noqa: S608 (the ORM's SQL, its values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(sums, row, strict=True)}
 
 
 # --- Sessions ----------------------------------------------------------------------------
 
 
-def with_session_kind_hours(sessions):
-    """Annotate sessions with ``attendees``, ``eligible_attendees`` (age 5–18 that year),
-    ``recognised`` (the academy on that day), ``flemish``, ``outside_age`` and ``earned``:
-    the eligible child-minutes the session earns."""
-    # Age 5–18 in the session's year, written as bounds on the birth year.
-    eligible = Q(
-        attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE,
-        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE,
+def _attendees_count():
+    """Per outer session: its attendance rows (an index count; 0 when none)."""
+    rows = (
+        Attendance.objects.filter(session_id=OuterRef("pk"))
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def _outside_age(eligible):
+    """Attendees not aged 5–18: never below 0, also where attendance rows are gone (a
+    children-data erasure) and only the stored counts remain."""
+    return Greatest(F("attendees") - eligible, Value(0))
+
+
+def _with_session_figures(sessions):
+    """On sessions annotated with ``attendees`` and ``eligible_attendees``: ``recognised``,
+    ``flemish``, ``outside_age`` and ``earned``."""
     return sessions.annotate(
-        attendees=Count("attendances", distinct=True),
-        eligible_attendees=Count("attendances", filter=eligible, distinct=True),
         recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
         flemish=Q(municipality__region=FLEMISH_REGION),
     ).annotate(
-        outside_age=F("attendees") - F("eligible_attendees"),
+        outside_age=_outside_age(F("eligible_attendees")),
         earned=Case(
             When(
                 Q(recognised=True, municipality__region=FLEMISH_REGION),
@@ -443,8 +479,37 @@ def with_session_kind_hours(sessions):
     )
 
 
+def with_session_kind_hours(sessions):
+    """Annotate sessions with ``attendees``, ``eligible_attendees`` (age 5–18 that year),
+    ``recognised`` (the academy on that day), ``flemish``, ``outside_age`` and ``earned``:
+    the eligible child-minutes the session earns. Counted over attendance rows."""
+    # Age 5–18 in the session's year, written as bounds on the birth year.
+    eligible = Q(
+        attendances__participant__birth_year__gte=ExtractYear("date") - MAX_AGE,
+        attendances__participant__birth_year__lte=ExtractYear("date") - MIN_AGE,
+    )
+    return _with_session_figures(
+        sessions.annotate(
+            attendees=Count("attendances", distinct=True),
+            eligible_attendees=Count("attendances", filter=eligible, distinct=True),
+        )
+    )
+
+
+def with_stored_session_kind_hours(sessions):
+    """The annotations of ``with_session_kind_hours`` from the stored counts: ``attendees``
+    an index count per session, ``eligible_attendees`` its stored eligible children. No
+    join of attendance and participants nor grouping of the sessions (a page of a period's
+    sessions), and the same figures as ``breakdown_over_sessions``, also for an erased
+    span (whose attendance rows are gone: 0 attendees, the kept eligible children)."""
+    return _with_session_figures(
+        sessions.annotate(attendees=_attendees_count(), eligible_attendees=F("eligible_children"))
+    )
+
+
 def sessions_losing_kind_hours() -> Q:
-    """On sessions annotated by ``with_session_kind_hours``: those that lose something."""
+    """On sessions annotated by ``with_session_kind_hours`` or
+    ``with_stored_session_kind_hours``: those that lose something."""
     return (
         Q(school_minutes__gt=0)
         | Q(over_cap_minutes__gt=0)

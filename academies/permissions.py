@@ -25,6 +25,15 @@ def _role(user, academy) -> str | None:
     return cache[academy_id]
 
 
+def remember_role(user, academy, role: str | None) -> None:
+    """Record the user's role in the academy (an academy or its id; None: not a member),
+    read along with something else (the academy of a page, the user's memberships): the
+    checks of the same request then ask no query for it."""
+    if getattr(user, "is_authenticated", False):
+        academy_id = getattr(academy, "pk", academy)
+        user.__dict__.setdefault("_academy_roles", {})[academy_id] = role
+
+
 def is_member(user, academy) -> bool:
     return _role(user, academy) is not None
 

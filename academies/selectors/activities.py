@@ -1,7 +1,7 @@
 """Reads for activities, series, sessions and each academy's KIND-uren per period."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -57,19 +57,20 @@ def period_summary(academy, start: date, end: date, *, series=None) -> PeriodSum
     of that series' sessions only."""
     scope = {"series": series} if series is not None else {}
     sessions = Session.objects.filter(academy=academy, date__gte=start, date__lte=end, **scope)
-    figures = kind_hours.breakdown_over_sessions(sessions)
+    count, figures = kind_hours.count_and_breakdown_over_sessions(sessions)
     return PeriodSummary(
         eligible=figures["eligible"],
         lost=figures["lost"],
-        sessions=sessions.count(),
+        sessions=count,
         attendance=figures["attendance"],
     )
 
 
 def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = False):
     """Sessions with their attendees, eligible-age attendees, whether the academy was
-    recognised that day, and the eligible child-minutes they earn (``earned``)."""
-    qs = kind_hours.with_session_kind_hours(
+    recognised that day, and the eligible child-minutes they earn (``earned``), from the
+    stored per-session counts: the figures of ``period_summary``."""
+    qs = kind_hours.with_stored_session_kind_hours(
         Session.objects.filter(academy=academy, date__gte=start, date__lte=end).select_related(
             "series__activity", "municipality"
         )
@@ -79,22 +80,64 @@ def sessions_in_period(academy, start: date, end: date, *, with_losses: bool = F
     return qs
 
 
+@dataclass(frozen=True)
+class SessionRow:
+    """One session of the period page's list: what its row shows, read as plain values
+    (no model instances for the session, its series, activity and municipality)."""
+
+    pk: int
+    date: date
+    start_time: time
+    end_time: time
+    series_id: int
+    series_code: str
+    activity_title: str
+    municipality_name: str
+    counted_minutes: int
+    school_minutes: int
+    over_cap_minutes: int
+    attendees: int
+    eligible_attendees: int
+    outside_age: int
+    earned: int
+    recognised: bool
+    flemish: bool
+
+
+_ROW_FIELDS = {
+    "series_code": "series__code",
+    "activity_title": "series__activity__title",
+    "municipality_name": "municipality__name",
+}
+
+
 def period_sessions_page(
-    academy, start: date, end: date, number, *, with_losses: bool = False, per_page: int = 50
+    academy,
+    start: date,
+    end: date,
+    number,
+    *,
+    with_losses: bool = False,
+    per_page: int = 50,
+    count: int | None = None,
 ) -> Page:
-    """One page of ``sessions_in_period``. Without the loss filter the page is cut from the
-    plain sessions (an index count and a limit) and only its sessions are annotated, instead
-    of every session of the period being counted and sorted with its attendance."""
-    if with_losses:
-        sessions = sessions_in_period(academy, start, end, with_losses=True)
-        return Paginator(sessions, per_page).get_page(number)
-    ids = Session.objects.filter(academy=academy, date__gte=start, date__lte=end).order_by(
-        "date", "start_time", "id"
+    """One page of ``sessions_in_period`` as :class:`SessionRow`: a count and one query for
+    the page (each session's figures are a lookup of its stored counts, made for the
+    page's rows only). ``count``: the number of sessions of the period when the caller
+    knows it already (the summary counts them), saving the paginator's count; not with
+    the loss filter."""
+    names = [f.name for f in fields(SessionRow)]
+    rows = sessions_in_period(academy, start, end, with_losses=with_losses).values(
+        *(_ROW_FIELDS.get(name, name) for name in names)
     )
-    page = Paginator(ids.values_list("pk", flat=True), per_page).get_page(number)
-    page.object_list = list(
-        sessions_in_period(academy, start, end).filter(pk__in=list(page.object_list))
-    )
+    paginator = Paginator(rows, per_page)
+    if count is not None and not with_losses:
+        paginator.count = count  # a cached_property: the known count instead of a query
+    page = paginator.get_page(number)
+    page.object_list = [
+        SessionRow(*(row[_ROW_FIELDS.get(name, name)] for name in names))
+        for row in page.object_list
+    ]
     return page
 
 

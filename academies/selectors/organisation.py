@@ -1,5 +1,7 @@
 """Reads for academies and their members, always scoped to the user."""
 
+from django.db.models import CharField, OuterRef, Subquery, Value
+
 from stemnet.roles import has_staff_powers
 
 from ..models import Academy, Invitation, MemberRole, Membership
@@ -15,6 +17,15 @@ def academies_for_user(user):
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(memberships__user=user)
+
+
+def with_member_role(academies, user):
+    """``academies`` annotated with ``member_role``: the user's role in each (None where
+    they are not a member), in the same query."""
+    if not user.is_authenticated:
+        return academies.annotate(member_role=Value(None, output_field=CharField()))
+    role = Membership.objects.filter(user=user, academy=OuterRef("pk")).values("role")[:1]
+    return academies.annotate(member_role=Subquery(role))
 
 
 def memberships_of(user):
@@ -46,16 +57,16 @@ def is_academy_admin(user, academy) -> bool:
     )
 
 
-def current_academy(request):
-    """The academy the user is working for: the one chosen in the session, else their first."""
-    memberships = memberships_of(request.user)
+def current_academy(request, memberships=None):
+    """The academy the user is working for: the one chosen in the session, else their first.
+    ``memberships``: the user's (``memberships_of``, as a list) when the caller has them."""
+    if memberships is None:
+        memberships = list(memberships_of(request.user))
     chosen = request.session.get(CURRENT_ACADEMY_SESSION_KEY)
-    if chosen:
-        membership = memberships.filter(academy_id=chosen).first()
-        if membership:
+    for membership in memberships:
+        if chosen and membership.academy_id == chosen:
             return membership.academy
-    membership = memberships.first()
-    return membership.academy if membership else None
+    return memberships[0].academy if memberships else None
 
 
 def admin_emails(academy) -> list[str]:

@@ -5,14 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
-from ..permissions import can_edit_academy_data
-from ..selectors.organisation import academies_for_user
+from ..permissions import can_edit_academy_data, remember_role
+from ..selectors.organisation import academies_for_user, with_member_role
 from ..services import AcademyError
 
 
 def academy_or_404(request, academy_id, *, edit=False):
-    """The academy if the user may see it (404 otherwise); 403 if ``edit`` and they may not."""
-    academy = get_object_or_404(academies_for_user(request.user), pk=academy_id)
+    """The academy if the user may see it (404 otherwise); 403 if ``edit`` and they may not.
+    The user's role in it comes with it, for the permission checks of the page."""
+    academies = with_member_role(academies_for_user(request.user), request.user)
+    academy = get_object_or_404(academies, pk=academy_id)
+    remember_role(request.user, academy, academy.member_role)
     if edit and not can_edit_academy_data(request.user, academy):
         raise PermissionDenied
     return academy

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from stemnet.periods import HalfYear
 
-from ..permissions import can_manage_academy
+from ..permissions import can_manage_academy, remember_role
 from ..selectors.activities import period_summary
 from ..selectors.organisation import current_academy, memberships_of, open_invitations_for
 from ..selectors.recognition import current_recognition, latest_application
@@ -14,7 +14,10 @@ from ..services import terms
 @login_required
 def dashboard(request):
     """The academy member's home page: their current academy at a glance."""
-    academy = current_academy(request)
+    memberships = list(memberships_of(request.user))
+    for membership in memberships:  # the roles for the checks below, without a query each
+        remember_role(request.user, membership.academy_id, membership.role)
+    academy = current_academy(request, memberships)
     if academy is None:
         return redirect("academies:start")
     half = HalfYear.containing(timezone.localdate())
@@ -23,7 +26,7 @@ def dashboard(request):
         "academies/dashboard.html",
         {
             "academy": academy,
-            "memberships": memberships_of(request.user),
+            "memberships": memberships,
             "invitations": open_invitations_for(request.user),
             "can_manage": can_manage_academy(request.user, academy).allowed,
             "recognition": current_recognition(academy),

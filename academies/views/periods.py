@@ -42,22 +42,24 @@ def period_detail(request, academy_id, code):
                 )
             return redirect("academies:period", academy.pk, half.code)
     period = reporting_period(half.code)
+    summary = period_summary(academy, half.start, half.end)
+    context = {"academy": academy, "period": period, "summary": summary}
+    if request.headers.get("HX-Request"):  # the summary block only
+        return render(request, "academies/partials/activities_period_summary.html", context)
     with_losses = request.GET.get("verlies") == "1"
     page = period_sessions_page(
-        academy, half.start, half.end, request.GET.get("pagina"), with_losses=with_losses
-    )
-    template = (
-        "academies/partials/activities_period_summary.html"
-        if request.headers.get("HX-Request")
-        else "academies/activities/period_detail.html"
+        academy,
+        half.start,
+        half.end,
+        request.GET.get("pagina"),
+        with_losses=with_losses,
+        count=summary.sessions,
     )
     return render(
         request,
-        template,
+        "academies/activities/period_detail.html",
         {
-            "academy": academy,
-            "period": period,
-            "summary": period_summary(academy, half.start, half.end),
+            **context,
             "report": period_report_of(academy, period),
             "submit_form": submit_form,
             "with_losses": with_losses,

@@ -270,3 +270,22 @@ def test_closing_the_period_tells_the_admins_concerned_with_a_link_to_the_period
     assert message.to == ["actief@example.org"]
     assert "2026-1 is afgesloten" in message.subject
     assert f"https://portaal.example.be/academies/{active.pk}/periodes/2026-1/" in message.body
+
+
+def test_a_members_home_period_and_series_pages_ask_few_queries(
+    client, municipalities, django_assert_max_num_queries
+):
+    """Issue 12: the academy comes with the member's role, the home page reads the
+    memberships once, and a period's KIND-uren come with its number of sessions."""
+    academy = recognised_academy()
+    series = _two_series(academy)
+    client.force_login(make_member(academy))
+    pages = {
+        reverse("academies:dashboard"): 9,
+        reverse("academies:period", args=[academy.pk, "2026-1"]): 8,
+        reverse("academies:series", args=[academy.pk, series.pk]): 12,  # with its forms
+    }
+    for url, most in pages.items():
+        client.get(url)
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200

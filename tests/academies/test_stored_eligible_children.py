@@ -292,3 +292,19 @@ def test_kind_hours_over_sessions_equal_those_over_attendance(municipalities, se
             assert kind_hours.breakdown_over_sessions(
                 Session.objects.filter(academy=academy, **days)
             ) == kind_hours.breakdown(rows)
+
+
+def test_the_period_page_sessions_from_stored_counts_equal_those_over_attendance(register):
+    """``with_stored_session_kind_hours`` (the period page) gives every session the figures
+    ``with_session_kind_hours`` counts over its attendance rows; with the rows gone (an
+    erasure keeps the stored counts) no session shows a negative number outside 5–18."""
+    academy, _member = register
+    fields = ("pk", "attendees", "eligible_attendees", "outside_age", "earned", "recognised")
+    sessions = Session.objects.filter(academy=academy).order_by("pk")
+    stored = list(kind_hours.with_stored_session_kind_hours(sessions).values_list(*fields))
+    counted = list(kind_hours.with_session_kind_hours(sessions).values_list(*fields))
+    assert stored == counted and {row[1:4] for row in stored} == {(5, 3, 2)}
+    Attendance.objects.filter(session__academy=academy).delete()  # as an erasure does
+    erased = kind_hours.with_stored_session_kind_hours(sessions)
+    assert {(s.attendees, s.eligible_attendees, s.outside_age) for s in erased} == {(0, 3, 0)}
+    assert sum(s.earned for s in erased) == sum(s.counted_minutes * 3 for s in sessions)
