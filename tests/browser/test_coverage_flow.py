@@ -5,20 +5,13 @@ staff mark the requested municipality as priority of the next period. axe-core f
 violations on these pages."""
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
-from allauth.mfa.utils import decrypt
 
 from academies.models import MemberRole
 from partnerships.models import MemberKind, PartnershipMember
 from reporting.maps import canton_map
 from subsidies.services import ensure_period
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import login
+from tests.browser.conftest import login, totp_code
 from tests.factories import (
     FAST_PASSWORD_HASHERS,
     PASSWORD,
@@ -37,12 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
-
-
-def _totp_code(user) -> str:
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
 
 
 def _logout(page):
@@ -150,7 +137,7 @@ def test_request_offer_map_and_priority(live_server, page):
     # 5. Staff mark the requested municipality as priority of the next period.
     login(page, staff.email, PASSWORD)
     page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.get_by_label("Code").fill(_totp_code(staff))
+    page.get_by_label("Code").fill(totp_code(staff))
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url("**/staff/")
     page.get_by_role("link", name="Gemeentelijke dekking (kaart)").click()
