@@ -397,29 +397,31 @@ def _sums_over_sessions(sessions) -> dict:
     period and series pages each show it). Every lost child-minute by the first reason
     that applies, in ``breakdown``'s order; never below 0 outside 5–18, also where
     attendance rows are gone (an erasure) and only the stored counts remain."""
-    rows = sessions.annotate(
-        attendees=_attendees_count(),
-        recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
-        flemish=Case(
-            When(municipality__region=FLEMISH_REGION, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-    ).values(
-        "counted_minutes",
-        "school_minutes",
-        "over_cap_minutes",
-        "eligible_children",
-        "attendees",
-        "recognised",
-        "flemish",
+    rows = (
+        sessions.annotate(
+            attendees=_attendees_count(),
+            recognised=recognised_on(OuterRef("academy_id"), OuterRef("date")),
+            flemish=Case(
+                When(municipality__region=FLEMISH_REGION, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(outside_age=_outside_age(F("eligible_children")))
+        .values(
+            "counted_minutes",
+            "school_minutes",
+            "over_cap_minutes",
+            "eligible_children",
+            "attendees",
+            "outside_age",
+            "recognised",
+            "flemish",
+        )
     )
     inner, params = rows.order_by().query.sql_with_params()
     whole = "(counted_minutes + school_minutes + over_cap_minutes)"
     counts = "flemish = 1 AND recognised"
-    outside_age = (
-        "CASE WHEN attendees > eligible_children THEN attendees - eligible_children ELSE 0 END"
-    )
     sums = {
         "sessions": "COUNT(*)",
         "attendance": "SUM(attendees)",
@@ -427,7 +429,7 @@ def _sums_over_sessions(sessions) -> dict:
         "unrecognised": (
             f"SUM(CASE WHEN flemish = 1 AND NOT recognised THEN {whole} * attendees ELSE 0 END)"
         ),
-        "lost_age": f"SUM(CASE WHEN {counts} THEN {whole} * ({outside_age}) ELSE 0 END)",
+        "lost_age": f"SUM(CASE WHEN {counts} THEN {whole} * outside_age ELSE 0 END)",
         "school": f"SUM(CASE WHEN {counts} THEN school_minutes * eligible_children ELSE 0 END)",
         "over": f"SUM(CASE WHEN {counts} THEN over_cap_minutes * eligible_children ELSE 0 END)",
         "eligible": f"SUM(CASE WHEN {counts} THEN counted_minutes * eligible_children ELSE 0 END)",

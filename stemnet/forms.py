@@ -163,7 +163,7 @@ class SearchableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             type(self),
             name,
             tuple(sorted((k, repr(v)) for k, v in widget["attrs"].items())),
-            tuple((str(v), str(label)) for v, label in self.choices),
+            _choices_key(self.choices),
             tuple(widget["value"]),
         )
         checkboxes = _checkboxes_written.get(key)
@@ -175,6 +175,14 @@ class SearchableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             _checkboxes_written[key] = checkboxes
         widget["checkboxes_html"] = checkboxes
         return context
+
+
+def _choices_key(choices) -> tuple:
+    """The choices as plain strings (lazy labels in the active language), groups too."""
+    return tuple(
+        (str(value), _choices_key(label) if isinstance(label, list | tuple) else str(label))
+        for value, label in choices
+    )
 
 
 #: The lists SearchableCheckboxSelectMultiple wrote, by everything that goes into them

@@ -229,7 +229,7 @@ def period_session_rows(academy, sessions) -> str:
         cells = (
             f'<td class="nowrap">{escape(date_format(s.date, "D d-m-Y"))}</td>'
             f'<td class="nowrap">{clock(s.start_time)}–{clock(s.end_time)}</td>'
-            f'<td><a href="{series_url[0]}{s.series_id}{series_url[1]}">'
+            f'<td><a href="{_with_id(series_url, s.series_id)}">'
             f"{escape(s.activity_title)} – {escape(s.series_code)}</a></td>"
             f"<td>{escape(s.municipality_name)}</td>"
             f'<td class="num">{s.counted_minutes}</td>'
