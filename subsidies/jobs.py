@@ -10,6 +10,7 @@ from stemnet.celery import app
 CALCULATION = "subsidies.tasks.run_calculation"
 LETTERS = "subsidies.tasks.render_letters"
 LETTER = "subsidies.tasks.render_letter"
+LETTER_BATCH = "subsidies.tasks.render_letter_batch"
 
 
 class JobNotQueued(Exception):

@@ -4,16 +4,17 @@ from fractions import Fraction
 from functools import cache
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.db.models import Prefetch
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from academies.selectors.organisation import contact_name
+from academies.selectors.organisation import contact_name, contact_names
 
 from . import scheme
-from .models import Award
+from .models import Award, AwardLine
 
 
 def _explanation(award: Award, lines, parameters: dict) -> dict:
@@ -32,21 +33,47 @@ def _explanation(award: Award, lines, parameters: dict) -> dict:
     }
 
 
+NO_CONTACT = "beheerder"
+
+
 def addressee(academy) -> str:
     """Whom the letter greets: the academy's contact person, else its admin."""
-    return contact_name(academy) or "beheerder"
+    return contact_name(academy) or NO_CONTACT
+
+
+def _lines():
+    return AwardLine.objects.select_related("municipality").order_by("municipality__name")
+
+
+def letter_awards(award_ids) -> list[Award]:
+    """The awards of ``award_ids`` with what their letters show, in three queries however
+    many there are (the worker renders letters in batches)."""
+    awards = list(
+        Award.objects.filter(pk__in=list(award_ids))
+        .select_related("run__period__reporting_period", "academy__municipality")
+        .prefetch_related(Prefetch("lines", queryset=_lines(), to_attr="letter_lines"))
+        .order_by("pk")
+    )
+    names = contact_names({award.academy_id for award in awards})
+    for award in awards:
+        award.letter_addressee = names.get(award.academy_id) or NO_CONTACT
+    return awards
 
 
 def letter_context(award: Award) -> dict:
+    """What the letter shows; an award from ``letter_awards`` brings it along, any other
+    is read here."""
     run = award.run
     period = run.period
-    lines = list(award.lines.select_related("municipality").order_by("municipality__name"))
+    lines = getattr(award, "letter_lines", None)
+    if lines is None:
+        lines = list(_lines().filter(award=award))
     priority = set(run.parameters.get("priority_weights", {}))
     return {
         "how": _explanation(award, lines, run.parameters),
         "award": award,
         "academy": award.academy,
-        "addressee": addressee(award.academy),
+        "addressee": getattr(award, "letter_addressee", None) or addressee(award.academy),
         "period": period,
         "run": run,
         "lines": lines,
@@ -71,3 +98,10 @@ def _fonts() -> FontConfiguration:
 
 def render_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf(font_config=_fonts())
+
+
+def warm_up() -> None:
+    """Pay once per process what the first letter would: the template compiled, the
+    fonts found and loaded (a worker process calls this when it starts)."""
+    get_template("subsidies/letter.html")
+    render_pdf("<p style=\"font: 10pt 'DejaVu Sans'\">STEM <b>STEM</b></p>")

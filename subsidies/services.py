@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academies.kind_hours import child_minutes_by_academy_and_municipality
-from academies.selectors.organisation import admin_emails
+from academies.selectors.organisation import admin_emails_of
 from academies.services.periods import (
     close_reporting,
     get_or_create_reporting_period,
@@ -26,7 +27,7 @@ from stemnet.audit import record
 from stemnet.models import AuditEvent
 from stemnet.permissions import require
 
-from . import jobs, scheme
+from . import jobs, letters, scheme
 from .models import (
     SUBSIDY_STAGES,
     Award,
@@ -40,6 +41,8 @@ from .models import (
     RunStatus,
 )
 from .permissions import can_manage_periods
+
+logger = logging.getLogger(__name__)
 
 S = PeriodStatus
 
@@ -562,7 +565,7 @@ def _write_lines(run_id: int, lines: list[tuple]) -> None:
 
 
 def send_letters(*, actor, period: Period, only_missing: bool = False) -> int:
-    """Render (or re-render) the letters of the approved run, one task each: all of them,
+    """Render (or re-render) the letters of the approved run, in small batches: all of them,
     or ``only_missing`` those that do not exist yet (failed or interrupted ones). When the
     broker cannot take the job, its audit row is taken back and SubsidyError says so."""
     period, award_ids, event, previous = _request_letters(
@@ -609,19 +612,50 @@ def _hand_over_letters(period_id: int, award_ids: list[int], event, previous) ->
 
 
 def render_letter(award_id: int) -> None:
-    """Render one letter to PDF and store it; the amounts are read, never written. The
-    first time, the academy's admins get an e-mail; when all letters exist the period
-    moves to 'letters sent'."""
+    """Render one letter to PDF and store it (see ``render_letters``); a failure is raised,
+    for the task to try again."""
+    awards = letters.letter_awards([award_id])
+    if not awards:
+        raise Award.DoesNotExist(f"award {award_id}")
+    (award,) = awards
+    emails = admin_emails_of([award.academy_id]).get(award.academy_id, [])
+    if _store_letter(award, emails):
+        LetterFailure.objects.filter(award=award).delete()
+        _complete_letters(award.run.period_id)
+
+
+def render_letters(award_ids: list[int]) -> list[int]:
+    """Render a batch of letters to PDF and store them; the amounts are read, never
+    written. The awards and what their letters show are read once for the batch; each
+    letter is stored in a transaction of its own, so that one that fails loses nothing
+    of the others. The first time, the academy's admins get an e-mail; when all letters
+    exist the period moves to 'letters sent'. Returns the ids whose letter failed, for
+    the caller to try one by one."""
+    awards = letters.letter_awards(award_ids)
+    emails = admin_emails_of({award.academy_id for award in awards})
+    stored, failed = [], []
+    for award in awards:
+        try:
+            if _store_letter(award, emails.get(award.academy_id, [])):
+                stored.append(award)
+        except Exception:  # tried again on its own task, where a failure is recorded
+            logger.warning("letter of award %s failed in its batch", award.pk, exc_info=True)
+            failed.append(award.pk)
+    if stored:
+        LetterFailure.objects.filter(award__in=stored).delete()
+        for period_id in sorted({award.run.period_id for award in stored}):
+            _complete_letters(period_id)
+    return failed
+
+
+def _store_letter(award: Award, emails: list[str]) -> bool:
+    """Render and store the award's letter; False when its run is not (or no longer) the
+    approved one: nothing to send."""
     from django.core.files.base import ContentFile
 
-    from .letters import letter_html, render_pdf
-
-    award = Award.objects.select_related(
-        "run__period__reporting_period", "academy__municipality"
-    ).get(pk=award_id)
     if award.run.period.approved_run_id != award.run_id:
-        return  # not (or no longer) the approved run: nothing to send
-    pdf = render_pdf(letter_html(award))
+        return False
+    pdf = letters.render_pdf(letters.letter_html(award))
     with transaction.atomic():
         letter, _created = AwardLetter.objects.select_for_update().get_or_create(
             award=award, defaults={"rendered_at": timezone.now()}
@@ -633,14 +667,19 @@ def render_letter(award_id: int) -> None:
         first_time = letter.notified_at is None
         letter.notified_at = letter.notified_at or timezone.now()
         letter.save()
-        LetterFailure.objects.filter(award=award).delete()
         if first_time:
-            emails = admin_emails(award.academy)
             transaction.on_commit(lambda: _notify(award, emails))
-        period = _locked_period(award.run.period_id)
-        missing = award.run.awards.filter(letter__isnull=True).exists()
-        if period.status == S.APPROVED and not missing:
-            _move(actor=None, period=period, to=S.LETTERS_SENT)
+    return True
+
+
+@transaction.atomic
+def _complete_letters(period_id: int) -> None:
+    """'Letters sent' once every award of the approved run has its letter (under the
+    period's lock: of two processes storing the last letters, the later one sees both)."""
+    period = _locked_period(period_id)
+    missing = Award.objects.filter(run=period.approved_run_id, letter__isnull=True).exists()
+    if period.status == S.APPROVED and not missing:
+        _move(actor=None, period=period, to=S.LETTERS_SENT)
 
 
 def record_letter_failure(award_id: int, error: BaseException) -> None:

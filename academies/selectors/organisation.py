@@ -71,11 +71,17 @@ def current_academy(request, memberships=None):
 
 def admin_emails(academy) -> list[str]:
     """The e-mail addresses of the academy's admins (they receive its letters)."""
-    return list(
-        Membership.objects.filter(academy=academy, role=MemberRole.ADMIN).values_list(
-            "user__email", flat=True
-        )
-    )
+    return admin_emails_of([academy.pk]).get(academy.pk, [])
+
+
+def admin_emails_of(academy_ids) -> dict[int, list[str]]:
+    """``admin_emails`` of several academies in one query: academy id -> addresses."""
+    emails: dict[int, list[str]] = {}
+    for academy_id, email in Membership.objects.filter(
+        academy__in=list(academy_ids), role=MemberRole.ADMIN
+    ).values_list("academy_id", "user__email"):
+        emails.setdefault(academy_id, []).append(email)
+    return emails
 
 
 def academies_by_id(ids) -> dict:
@@ -90,11 +96,18 @@ def academy_names(ids) -> dict[int, str]:
 
 def contact_name(academy) -> str:
     """Whom to address at the academy: its first admin who gave a name ("" when none did)."""
-    for first, last in (
-        Membership.objects.filter(academy=academy, role=MemberRole.ADMIN)
+    return contact_names([academy.pk]).get(academy.pk, "")
+
+
+def contact_names(academy_ids) -> dict[int, str]:
+    """``contact_name`` of several academies in one query: academy id -> name, for the
+    academies that have one."""
+    names: dict[int, str] = {}
+    for academy_id, first, last in (
+        Membership.objects.filter(academy__in=list(academy_ids), role=MemberRole.ADMIN)
         .order_by("joined_at", "pk")
-        .values_list("user__first_name", "user__last_name")
+        .values_list("academy_id", "user__first_name", "user__last_name")
     ):
-        if name := f"{first} {last}".strip():
-            return name
-    return ""
+        if academy_id not in names and (name := f"{first} {last}".strip()):
+            names[academy_id] = name
+    return names

@@ -77,7 +77,7 @@ def test_calculation_and_letters_through_a_real_worker_on_redis(municipalities, 
         assert stored == expected
         period.refresh_from_db()
         services.transition(actor=staff, period=period, to=PeriodStatus.APPROVED)
-        services.send_letters(actor=staff, period=period)  # a group: one task per letter
+        services.send_letters(actor=staff, period=period)  # a group of small batches
         letters = _wait(lambda: AwardLetter.objects.count() == 3, worker)
         assert letters, "letters missing:\n" + _stop(worker)
     finally:
