@@ -13,7 +13,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from stemnet.celery import app as celery_app
 from stemnet.models import AuditEvent
 from subsidies import services
 from subsidies.models import (
@@ -234,15 +233,6 @@ def _remove_letter_failure():
         )
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION test_refuse_letter()")
-
-
-@pytest.fixture
-def not_propagating():
-    """In-process tasks keep their failure as a worker would, instead of raising it."""
-    previous = celery_app.conf.task_eager_propagates
-    celery_app.conf.task_eager_propagates = False
-    yield
-    celery_app.conf.task_eager_propagates = previous
 
 
 def test_a_failed_letter_is_shown_retried_and_holds_back_the_exports(

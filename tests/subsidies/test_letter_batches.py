@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from academies.selectors.organisation import admin_emails_of, contact_names
-from stemnet.celery import app as celery_app
 from subsidies import services, tasks
 from subsidies.models import Award, AwardLetter, LetterFailure, PeriodStatus
 from tests.factories import AcademyFactory, make_admin, make_member
@@ -30,14 +29,6 @@ def approved(municipalities, django_capture_on_commit_callbacks):
         Award.objects.filter(run=period.approved_run).order_by("pk").values_list("pk", flat=True)
     )
     return period, ids
-
-
-@pytest.fixture
-def not_propagating():
-    previous = celery_app.conf.task_eager_propagates
-    celery_app.conf.task_eager_propagates = False
-    yield
-    celery_app.conf.task_eager_propagates = previous
 
 
 def test_batches_share_a_small_period_and_stay_small_in_a_large_one():
