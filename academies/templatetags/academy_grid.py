@@ -2,11 +2,12 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat, urlencode
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+
+from stemnet.links import url_around_id
 
 from ..kind_hours import as_kind_hours
 
@@ -17,13 +18,6 @@ register = template.Library()
 # include per cell: the grid, a toggled cell and the "Iedereen aanwezig" column all use it.
 # What a column's cells share is worked out (and escaped) once per column; per cell only
 # the participant's id and escaped reference are filled in.
-
-
-def _url_around_id(viewname: str, *args) -> tuple[str, str]:
-    """The URL of ``viewname`` with ``args`` and a last id, escaped and split around that
-    id: ``head + str(id) + tail`` is the URL of any id, one reverse() for many links."""
-    head, tail = reverse(viewname, args=[*args, 0]).rsplit("/0/", 1)
-    return escape(head) + "/", "/" + escape(tail)
 
 
 class _Column:
@@ -42,7 +36,7 @@ class _Column:
             )
         else:
             # a reverse() per cell would cost more than the rest of the cell
-            self.url = _url_around_id("academies:attendance_toggle", academy_id, session.pk)
+            self.url = url_around_id("academies:attendance_toggle", academy_id, session.pk)
 
     def cell(self, participant_id: int, ref: str, present: bool, *, error="", oob=False) -> str:
         """The cell's HTML; ``ref`` and ``error`` already escaped."""
@@ -84,20 +78,18 @@ def attendance_cell(academy, session, participant, present, locked, error=None, 
 
 def _grid_links(context) -> dict:
     """What every column head and row of one grid's links share, worked out once per
-    render: the URLs split around their last id (see ``_url_around_id``)."""
+    render: the URLs split around their last id (see ``url_around_id``)."""
     links = context.render_context.get("attendance_links")
     if links is None:
         academy_id = context["academy"].pk
         links = {
-            "session_edit": _url_around_id("academies:session_edit", academy_id),
-            "all_present": _url_around_id("academies:session_all_present", academy_id),
+            "session_edit": url_around_id("academies:session_edit", academy_id),
+            "all_present": url_around_id("academies:session_all_present", academy_id),
         }
         if "series" in context:
             series_id = context["series"].pk
-            links["participant_edit"] = _url_around_id("academies:participant_edit", academy_id)
-            links["unenrol"] = _url_around_id(
-                "academies:participant_unenrol", academy_id, series_id
-            )
+            links["participant_edit"] = url_around_id("academies:participant_edit", academy_id)
+            links["unenrol"] = url_around_id("academies:participant_unenrol", academy_id, series_id)
         context.render_context["attendance_links"] = links
     return links
 
@@ -223,7 +215,7 @@ def _losses(s) -> str:
 def period_session_rows(academy, sessions) -> str:
     """The rows of the period page's session table: date, hours, the series (a link),
     municipality, counted minutes, attendees, eligible ones, KIND-uren and what is lost."""
-    series_url = _url_around_id("academies:series", academy.pk)
+    series_url = url_around_id("academies:series", academy.pk)
     rows = []
     for s in sessions:
         cells = (

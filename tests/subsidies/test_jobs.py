@@ -254,6 +254,9 @@ def test_a_failed_letter_is_shown_retried_and_holds_back_the_exports(
     page = _page(client, period)
     assert "1 brief kon niet worden opgemaakt" in page
     assert broken.academy.name in page and "injected failure" in page
+    row = next(r for r in page.split("<tr>") if r.startswith(f"<td>{broken.academy.name}</td>"))
+    assert '<span class="badge err">mislukt</span>' in row  # in the awards table too
+    assert sum("PDF<span" in r for r in page.split("<tr>")) == 2  # the two letters made
     retry = reverse("subsidies_staff:retry_letters", args=[period.code])
     assert f'action="{retry}"' in page and "De ontbrekende brief opnieuw opmaken" in page
     assert "Brieven: 2 van 3 opgemaakt." in page

@@ -157,3 +157,30 @@ def test_the_period_page_shows_which_academies_submitted_their_report(municipali
     section = html.split('id="reports"')[1]
     assert section.index(academies[0].name) < section.index(academies[1].name)  # missing first
     assert section.count("niet ingediend") == 2
+
+
+def test_the_awards_table_gives_each_award_its_figures_and_links(
+    approved, client, django_capture_on_commit_callbacks
+):
+    from subsidies.templatetags.cents import euro
+
+    period, staff, _academies = approved
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_letters(actor=staff, period=period)
+    client.force_login(staff)
+    page = client.get(period.get_absolute_url()).content.decode()
+    awards = Award.objects.filter(run=period.approved_run).select_related("academy", "letter")
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", page)
+    for award in awards:
+        (row,) = [r for r in rows if f">{award.reference}</a>" in r]
+        assert row.startswith(
+            f"{award.academy.name}</td>"
+            f'<td><a href="{reverse("subsidies:award", args=[award.pk])}">{award.reference}</a>'
+        )
+        assert row.split('<td class="num">')[1:4] == [
+            f"{award.kind_hours}</td>".replace(".", ","),
+            f"{award.lines.count()}</td>",
+            f"{euro(award.amount_cents)}</td><td>"
+            f'<a href="{reverse("subsidies:letter", args=[award.letter.pk])}">PDF'
+            f'<span class="visually-hidden"> {award.academy.name}</span></a>',
+        ]
