@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest
 
 from stemnet.models import FLEMISH_REGION
+from stemnet.subqueries import count_per_row
 
 from .eligibility import MAX_AGE, MIN_AGE, Reason
 from .models import Attendance, ErasedSpan, KeptFigure, Recognition, Session
@@ -446,14 +447,7 @@ def _sums_over_sessions(sessions) -> dict:
 
 def _attendees_count():
     """Per outer session: its attendance rows (an index count; 0 when none)."""
-    rows = (
-        Attendance.objects.filter(session_id=OuterRef("pk"))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return count_per_row(Attendance, "session_id")
 
 
 def _outside_age(eligible):

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from stemnet.roles import has_staff_powers
+from stemnet.subqueries import count_per_row
 
 from .models import Award, AwardLetter, AwardLine, CalculationRun, LetterFailure, Period, RunStatus
 
@@ -21,17 +21,10 @@ def periods():
 def awards_of(run):
     """The run's awards, largest first, with how many municipalities each covers (counted
     per row shown: a page of 50 does not group every line of the run)."""
-    lines = (
-        AwardLine.objects.filter(award=OuterRef("pk"))
-        .order_by()
-        .values("award")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         Award.objects.filter(run=run)
         .select_related("academy", "letter", "letter_failure")
-        .annotate(municipality_count=Coalesce(Subquery(lines), 0))
+        .annotate(municipality_count=count_per_row(AwardLine, "award_id"))
         .order_by("-amount_cents", "academy_id")
     )
 

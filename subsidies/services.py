@@ -617,11 +617,7 @@ def render_letter(award_id: int) -> None:
     awards = letters.letter_awards([award_id])
     if not awards:
         raise Award.DoesNotExist(f"award {award_id}")
-    (award,) = awards
-    emails = admin_emails_of([award.academy_id]).get(award.academy_id, [])
-    if _store_letter(award, emails):
-        LetterFailure.objects.filter(award=award).delete()
-        _complete_letters(award.run.period_id)
+    _store_letters(awards, keep_going=False)
 
 
 def render_letters(award_ids: list[int]) -> list[int]:
@@ -631,14 +627,21 @@ def render_letters(award_ids: list[int]) -> list[int]:
     of the others. The first time, the academy's admins get an e-mail; when all letters
     exist the period moves to 'letters sent'. Returns the ids whose letter failed, for
     the caller to try one by one."""
-    awards = letters.letter_awards(award_ids)
+    return _store_letters(letters.letter_awards(award_ids), keep_going=True)
+
+
+def _store_letters(awards: list[Award], *, keep_going: bool) -> list[int]:
+    """Each award's letter stored; a failure is raised, or with ``keep_going`` logged and
+    its award id returned while the others go on."""
     emails = admin_emails_of({award.academy_id for award in awards})
     stored, failed = [], []
     for award in awards:
         try:
             if _store_letter(award, emails.get(award.academy_id, [])):
                 stored.append(award)
-        except Exception:  # tried again on its own task, where a failure is recorded
+        except Exception:
+            if not keep_going:
+                raise
             logger.warning("letter of award %s failed in its batch", award.pk, exc_info=True)
             failed.append(award.pk)
     if stored:

@@ -2,6 +2,14 @@
 the rows of its awards table."""
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from stemnet.links import url_around_id
+
+from .cents import euro
 
 register = template.Library()
 
@@ -23,15 +31,6 @@ def period_corrections(period) -> dict:
 def award_rows(awards) -> str:
     """The rows of a run's awards table (a page of 50 on the period page), written here
     rather than through the template's per-row tags: the links share one reverse() each."""
-    from django.utils.formats import localize
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
-
-    from stemnet.links import url_around_id
-
-    from .cents import euro
-
     award_url, letter_url = url_around_id("subsidies:award"), url_around_id("subsidies:letter")
     failed = f'<span class="badge err">{escape(gettext("mislukt"))}</span>'
     rows = []
